@@ -1,0 +1,42 @@
+"""Haven: the application factory. ``create_app(settings)``; settings come from the env."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from app.settings import Settings
+
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(
+        __name__,
+        instance_path=str(settings.instance_path),
+        template_folder="web/templates",
+        static_folder="web/static",
+    )
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_NAME="haven_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.production,
+        # Browser-side session ends with the server-side one (which times out when idle).
+        PERMANENT_SESSION_LIFETIME=settings.session_max_hours * 3600,
+        BABEL_DEFAULT_LOCALE="en",
+        BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS),
+        TESTING=settings.testing,
+        WTF_CSRF_SSL_STRICT=settings.production,
+    )
+    app.extensions["haven.settings"] = settings
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    from app.web import setup
+
+    setup.init_app(app, settings)
+    return app

@@ -1,0 +1,86 @@
+"""Organisation admin pages: members, invitations, roles, session revocation.
+
+Every id in a URL is looked up inside the admin's own organisation: a member of another
+organisation is "not found", exactly like an id that does not exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from app.auth import service, sessions
+from app.auth.access import in_organisation
+from app.auth.forms import ROLE_LABELS, ActionForm, InviteForm, RolesForm
+from app.auth.models import Membership, Role
+from app.errors import ValidationFailed
+from app.web.request import actor, db
+from app.web.views import form_errors
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/members")
+@in_organisation(Role.org_admin)
+def members() -> str:
+    rows = db().scalars(select(Membership).order_by(Membership.created_at)).unique().all()
+    return render_template(
+        "admin/members.html", members=rows, role_labels=ROLE_LABELS, action=ActionForm()
+    )
+
+
+@bp.route("/members/invite", methods=["GET", "POST"])
+@in_organisation(Role.org_admin)
+def invite() -> Response | str | tuple[str, int]:
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            roles = service.parse_roles(form.roles.data)
+            membership, one_time = service.invite_member(
+                db(), actor(), form.email.data, form.display_name.data, roles
+            )
+        except ValidationFailed as error:
+            _apply(form, error)
+        else:
+            return render_template(
+                "admin/invited.html", member=membership.user, one_time=one_time
+            )
+    return render_template("admin/invite.html", form=form), form_errors(form)
+
+
+@bp.route("/members/<uuid:user_id>/roles", methods=["GET", "POST"])
+@in_organisation(Role.org_admin)
+def roles(user_id: uuid.UUID) -> Response | str | tuple[str, int]:
+    membership = service.membership_in(db(), actor(), user_id)
+    form = RolesForm(data={"roles": [r.value for r in membership.roles]})
+    if form.validate_on_submit():
+        try:
+            service.assign_roles(db(), actor(), user_id, service.parse_roles(form.roles.data))
+        except ValidationFailed as error:
+            _apply(form, error)
+        else:
+            flash(_("Roles saved."))
+            return redirect(url_for("admin.members"))
+    return render_template("admin/roles.html", form=form, member=membership.user), form_errors(form)
+
+
+@bp.route("/members/<uuid:user_id>/revoke-sessions", methods=["POST"])
+@in_organisation(Role.org_admin)
+def revoke_sessions(user_id: uuid.UUID) -> Response:
+    if ActionForm().validate_on_submit():
+        count = sessions.revoke_member_sessions(db(), actor(), user_id)
+        flash(_("%(count)d sessions ended.", count=count))
+    if user_id == current_user.user.id:
+        return redirect(url_for("auth.sign_in"))
+    return redirect(url_for("admin.members"))
+
+
+def _apply(form: InviteForm | RolesForm, error: ValidationFailed) -> None:
+    for name, messages in error.fields.items():
+        field = getattr(form, name, None) or form.roles
+        field.errors = list(field.errors) + [_(m) for m in messages]

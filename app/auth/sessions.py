@@ -1,0 +1,82 @@
+"""Server-side sign-in sessions: the cookie carries a random token, the database its hash."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.audit.service import record_event
+from app.auth.models import Membership, UserSession
+from app.auth.service import membership_in, memberships_of, require_org_admin
+from app.context import Actor
+from app.db.base import utcnow
+from app.errors import NotFound
+from app.i18n import N_
+
+#: last_seen_at is written at most this often, so reading a page is not a write each time.
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+def _hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+def open_session(session: Session, user_id: uuid.UUID, *, mfa_verified: bool) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(UserSession(token_hash=_hash(token), user_id=user_id, mfa_verified=mfa_verified))
+    session.flush()
+    return token
+
+
+def find_session(session: Session, token: str) -> UserSession | None:
+    return session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
+
+
+def touch(user_session: UserSession, now: datetime) -> None:
+    last = user_session.last_seen_at
+    if last.tzinfo is None:
+        last = last.replace(tzinfo=now.tzinfo)
+    if now - last >= TOUCH_EVERY:
+        user_session.last_seen_at = now
+
+
+def choose_organisation(
+    session: Session, user_session: UserSession, organisation_id: uuid.UUID
+) -> Membership:
+    """Switch the session to one of the user's organisations; any other id is not found."""
+    for membership in memberships_of(session, user_session.user_id):
+        if membership.tenant_id == organisation_id:
+            user_session.organisation_id = organisation_id
+            session.flush()
+            return membership
+    raise NotFound(N_("You are not a member of that organisation."))
+
+
+def end_session(session: Session, user_session: UserSession) -> None:
+    user_session.revoked_at = utcnow()
+    session.flush()
+
+
+def revoke_all_sessions(session: Session, user_id: uuid.UUID) -> int:
+    """Sign a user out everywhere; returns how many live sessions were ended."""
+    result = session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def revoke_member_sessions(session: Session, ctx: Actor, user_id: uuid.UUID) -> int:
+    """An admin ends every session of a member of their organisation (lost laptop, leaver)."""
+    require_org_admin(ctx)
+    membership_in(session, ctx, user_id)
+    count = revoke_all_sessions(session, user_id)
+    record_event(session, ctx, "members.sessions_revoked", "user", user_id, count=count)
+    return count

@@ -1,0 +1,223 @@
+"""Sign-in (password, then second factor), enrolment, organisation switch, sign-out.
+
+Each handler: parse the form, call one service function, redirect or render.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from app.auth import service, sessions, totp
+from app.auth.access import signed_in
+from app.auth.forms import ActionForm, ChangePasswordForm, ChooseOrganisationForm, CodeForm
+from app.auth.forms import LocaleForm, SignInForm
+from app.auth.models import User
+from app.db import bind_actor
+from app.errors import AuthenticationFailed, NotFound, ValidationFailed
+from app.i18n import N_
+from app.settings import SUPPORTED_LOCALES
+from app.web.extensions import limiter, login_rate_key
+from app.web.request import Principal, db, settings
+from app.web.views import form_errors
+
+bp = Blueprint("auth", __name__)
+
+#: A password accepted but no second factor yet: this long to finish, then start again.
+PENDING_SECONDS = 300
+_SIGN_IN_LIMIT = lambda: settings().login_rate_limit  # noqa: E731
+
+
+def _pending_user() -> User:
+    pending = session.get("pending_sign_in") or {}
+    if time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        session.pop("pending_sign_in", None)
+        raise AuthenticationFailed(N_("Your sign-in took too long. Please start again."))
+    user = db().get(User, uuid.UUID(pending["user_id"]))
+    if user is None or user.disabled_at is not None:
+        raise AuthenticationFailed()
+    bind_actor(db(), None, user.id)
+    return user
+
+
+def _finish_sign_in(user: User, *, mfa_verified: bool) -> Response:
+    session.pop("pending_sign_in", None)
+    session.permanent = True
+    token = sessions.open_session(db(), user.id, mfa_verified=mfa_verified)
+    user_session = sessions.find_session(db(), token)
+    assert user_session is not None
+    memberships = service.memberships_of(db(), user.id)
+    membership = None
+    if len(memberships) == 1:
+        membership = sessions.choose_organisation(db(), user_session, memberships[0].tenant_id)
+    login_user(Principal(token, user, user_session, membership))
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_SIGN_IN_LIMIT, key_func=login_rate_key, methods=["POST"])
+def sign_in() -> Response | str:
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user = service.authenticate(db(), form.email.data, form.password.data)
+        except AuthenticationFailed as error:
+            return render_template("auth/sign_in.html", form=form, error=_(error.message)), 401
+        # The password is right: from here on the database may show this user's own rows.
+        bind_actor(db(), None, user.id)
+        if user.totp_enrolled_at is None and not service.requires_totp(db(), user):
+            return _finish_sign_in(user, mfa_verified=False)
+        session["pending_sign_in"] = {"user_id": str(user.id), "at": time.time()}
+        if user.totp_enrolled_at is None:
+            return redirect(url_for("auth.enrol"))
+        return redirect(url_for("auth.second_factor"))
+    return render_template("auth/sign_in.html", form=form, error=None), form_errors(form)
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@limiter.limit(_SIGN_IN_LIMIT, methods=["POST"])
+def second_factor() -> Response | str | tuple[str, int]:
+    user = _pending_user()
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            service.check_totp(db(), user, form.code.data)
+        except AuthenticationFailed as error:
+            # The replay guard's step is only advanced on success: commit nothing.
+            return render_template("auth/code.html", form=form, error=_(error.message)), 401
+        return _finish_sign_in(user, mfa_verified=True)
+    return render_template("auth/code.html", form=form, error=None), form_errors(form)
+
+
+@bp.route("/sign-in/enrol", methods=["GET", "POST"])
+@limiter.limit(_SIGN_IN_LIMIT, methods=["POST"])
+def enrol() -> Response | str | tuple[str, int]:
+    """Second-factor enrolment as part of sign-in, for roles that require it."""
+    user = _pending_user()
+    if user.totp_enrolled_at is not None:
+        return redirect(url_for("auth.second_factor"))
+    return _enrolment(user, then=lambda: _finish_sign_in(user, mfa_verified=True))
+
+
+@bp.route("/account/enrol", methods=["GET", "POST"])
+@signed_in
+def enrol_signed_in() -> Response | str | tuple[str, int]:
+    user: User = current_user.user
+    if user.totp_enrolled_at is not None:
+        return redirect(url_for("auth.account"))
+
+    def done() -> Response:
+        flash(_("Your authenticator is enrolled."))
+        return redirect(url_for("auth.account"))
+
+    return _enrolment(user, then=done)
+
+
+def _enrolment(user: User, then: object) -> Response | str | tuple[str, int]:
+    # The candidate secret lives only in the signed cookie session for the few minutes of
+    # enrolment. XXX: the cookie is signed, not encrypted; it is the user's own secret, sent
+    # over TLS to the user's own browser, the same channel that shows the QR code.
+    secret = session.get("enrol_secret") or totp.new_secret()
+    session["enrol_secret"] = secret
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            service.enrol_totp(db(), user, secret, form.code.data)
+        except ValidationFailed as error:
+            form.code.errors = [_(m) for m in error.fields["code"]]
+        else:
+            session.pop("enrol_secret", None)
+            return then()  # type: ignore[operator,no-any-return]
+    uri = totp.provisioning_uri(secret, user.email)
+    status = 422 if form.errors else 200
+    return render_template(
+        "auth/enrol.html", form=form, qr=totp.qr_svg(uri), secret=secret
+    ), status
+
+
+@bp.route("/account", methods=["GET"])
+@signed_in
+def account() -> str:
+    form = LocaleForm(locale=current_user.user.locale or "en")
+    return render_template("auth/account.html", locale_form=form, action=ActionForm())
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password() -> Response | str | tuple[str, int]:
+    if not current_user.is_authenticated:
+        from app.web.extensions import login_manager
+
+        return login_manager.unauthorized()  # type: ignore[no-any-return]
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(
+                db(), current_user.user, form.current_password.data, form.new_password.data
+            )
+        except ValidationFailed as error:
+            for name, messages in error.fields.items():
+                getattr(form, name).errors = [_(m) for m in messages]
+        else:
+            flash(_("Your password was changed."))
+            return redirect(url_for("home.index"))
+    return render_template("auth/password.html", form=form), form_errors(form)
+
+
+@bp.route("/account/language", methods=["POST"])
+def set_language() -> Response:
+    form = LocaleForm()
+    if form.validate_on_submit() and form.locale.data in SUPPORTED_LOCALES:
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            current_user.user.locale = form.locale.data
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/organisations", methods=["GET"])
+@signed_in
+def choose_organisation() -> str:
+    memberships = service.memberships_of(db(), current_user.user.id)
+    from app.tenants.models import Organisation
+
+    orgs = [db().get(Organisation, m.tenant_id) for m in memberships]
+    return render_template("auth/organisations.html", organisations=orgs, form=ChooseOrganisationForm())
+
+
+@bp.route("/organisations/switch", methods=["POST"])
+@signed_in
+def switch_organisation() -> Response:
+    form = ChooseOrganisationForm()
+    if not form.validate_on_submit():
+        raise NotFound(N_("You are not a member of that organisation."))
+    try:
+        org_id = uuid.UUID(form.organisation_id.data)
+    except ValueError:
+        raise NotFound(N_("You are not a member of that organisation.")) from None
+    sessions.choose_organisation(db(), current_user.user_session, org_id)
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out() -> Response:
+    if current_user.is_authenticated and ActionForm().validate_on_submit():
+        sessions.end_session(db(), current_user.user_session)
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/sign-out-everywhere", methods=["POST"])
+@signed_in
+def sign_out_everywhere() -> Response:
+    if ActionForm().validate_on_submit():
+        sessions.revoke_all_sessions(db(), current_user.user.id)
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.sign_in"))

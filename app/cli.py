@@ -1,0 +1,169 @@
+"""``haven`` command line: database, organisations, users, roles, sessions, demo data.
+
+Each command is one unit of work: it commits once at the end or writes nothing. Bad input
+ends with a one-line message and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from app.auth import service as auth
+from app.auth import sessions
+from app.auth.models import Role, User
+from app.context import Actor
+from app.db import HavenSession, unit_of_work
+from app.db.tenancy import acting_in
+from app.errors import HavenError, ValidationFailed
+from app.keys.service import attach_keyring, drop_keyring
+from app.tenants import service as tenants
+from app.tenants.models import Organisation, OrganisationKind
+
+
+@contextmanager
+def work() -> Iterator[HavenSession]:
+    """One committed transaction, with a keyring; domain errors become clean CLI errors."""
+    with unit_of_work(current_app.extensions["haven.sessionmaker"]) as session:
+        attach_keyring(session, current_app.extensions["haven.master"])
+        try:
+            yield session
+        except ValidationFailed as error:
+            details = "; ".join(f"{k}: {', '.join(v)}" for k, v in error.fields.items())
+            raise click.UsageError(details) from None
+        except HavenError as error:
+            raise click.ClickException(error.message or type(error).__name__) from None
+        finally:
+            drop_keyring(session)
+
+
+def register_commands(app: Flask) -> None:
+    from app.demo import demo_command
+
+    for command in (db_group, org_group, user_group, demo_command):
+        app.cli.add_command(command)
+
+
+@click.group("db", help="Database schema.")
+def db_group() -> None: ...
+
+
+@db_group.command("upgrade", help="Migrate the database to the newest schema.")
+def db_upgrade() -> None:
+    from app.migrate import upgrade
+
+    conf = current_app.extensions["haven.settings"]
+    upgrade(conf.migration_database_url, app_role=conf.app_db_role)
+    click.echo("database is at the newest schema")
+
+
+@click.group("org", help="Organisations (tenants).")
+def org_group() -> None: ...
+
+
+@org_group.command("create")
+@click.option("--name", required=True)
+@click.option("--slug", required=True, help="short handle, e.g. lyon-shelter")
+@click.option("--kind", required=True, type=click.Choice([k.value for k in OrganisationKind]))
+@click.option("--country", required=True, help="ISO 3166 code, e.g. FR")
+@click.option("--locale", default="en", type=click.Choice(["en", "fr", "ru"]))
+def org_create(name: str, slug: str, kind: str, country: str, locale: str) -> None:
+    with work() as session:
+        org = tenants.create_organisation(
+            session, Actor.system(), name=name, slug=slug, kind=kind, country=country, locale=locale
+        )
+        click.echo(f"created organisation {org.slug} ({org.id})")
+
+
+@click.group("user", help="People, memberships, roles and sessions.")
+def user_group() -> None: ...
+
+
+def _in_org(session: HavenSession, slug: str) -> Organisation:
+    return tenants.get_organisation_by_slug(session, slug)
+
+
+@user_group.command("create", help="Create an account (prints a one-time password).")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--platform-admin", is_flag=True, help="may manage organisations")
+def user_create(email: str, name: str, platform_admin: bool) -> None:
+    with work() as session:
+        user, one_time = auth.create_user(session, email, name, is_platform_admin=platform_admin)
+        click.echo(f"created {user.email}; one-time password: {one_time}")
+
+
+ROLE_OPTION = click.option(
+    "--role", "roles", multiple=True, required=True, type=click.Choice([r.value for r in Role])
+)
+
+
+@user_group.command("invite", help="Add a person to an organisation with roles.")
+@click.option("--org", "slug", required=True)
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@ROLE_OPTION
+def user_invite(slug: str, email: str, name: str, roles: tuple[str, ...]) -> None:
+    with work() as session:
+        org = _in_org(session, slug)
+        with acting_in(session, org.id):
+            membership, one_time = auth.invite_member(
+                session, Actor.system(org.id), email, name, auth.parse_roles(list(roles))
+            )
+        extra = f"; one-time password: {one_time}" if one_time else " (existing account)"
+        click.echo(f"{membership.user.email} is a member of {org.slug}{extra}")
+
+
+@user_group.command("assign-role", help="Replace a member's roles in an organisation.")
+@click.option("--org", "slug", required=True)
+@click.option("--email", required=True)
+@ROLE_OPTION
+def user_assign_role(slug: str, email: str, roles: tuple[str, ...]) -> None:
+    with work() as session:
+        org = _in_org(session, slug)
+        user = _user(session, email)
+        with acting_in(session, org.id):
+            auth.assign_roles(session, Actor.system(org.id), user.id, auth.parse_roles(list(roles)))
+        click.echo(f"{user.email} in {org.slug}: {', '.join(sorted(roles))}")
+
+
+@user_group.command("revoke-sessions", help="Sign a person out everywhere, at once.")
+@click.option("--email", required=True)
+def user_revoke_sessions(email: str) -> None:
+    with work() as session:
+        count = sessions.revoke_all_sessions(session, _user(session, email).id)
+        click.echo(f"{count} sessions ended")
+
+
+@user_group.command("reset-password", help="Issue a new one-time password.")
+@click.option("--email", required=True)
+def user_reset_password(email: str) -> None:
+    with work() as session:
+        user = _user(session, email)
+        one_time = auth.reset_password(session, user)
+        sessions.revoke_all_sessions(session, user.id)
+        click.echo(f"{user.email}: one-time password {one_time}")
+
+
+def _user(session: HavenSession, email: str) -> User:
+    user = auth.find_user_by_email(session, email)
+    if user is None:
+        raise click.UsageError(f"no account with e-mail {email}")
+    return user
+
+
+def _create_app(*_args: Any) -> Flask:
+    from app import create_app
+
+    return create_app()
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli: Callable[..., Any] = FlaskGroup(create_app=_create_app, add_default_commands=True)
+    cli(args=argv if argv is not None else sys.argv[1:], prog_name="haven")

@@ -1,0 +1,65 @@
+"""``haven demo``: two demo organisations and one account per role, for a first look.
+
+Run again, it changes nothing and says so: the data (and the passwords printed the first
+time) are reused. ``haven user reset-password`` issues a new one-time password.
+"""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import select
+
+from app.auth import service as auth
+from app.auth.models import Role
+from app.context import Actor
+from app.db.tenancy import acting_in
+from app.tenants import service as tenants
+from app.tenants.models import Organisation
+
+DEMO_ORGS = (
+    ("Refuge Demo Lyon", "demo-shelter", "shelter", "FR", "fr"),
+    ("Demo Legal Aid", "demo-legal", "legal_aid", "GB", "en"),
+)
+DEMO_PEOPLE = (
+    ("admin@demo.haven.example", "Demo Admin", {"demo-shelter": [Role.org_admin], "demo-legal": [Role.org_admin]}),
+    ("caseworker@demo.haven.example", "Demo Caseworker", {"demo-shelter": [Role.caseworker], "demo-legal": [Role.caseworker]}),
+    ("supervisor@demo.haven.example", "Demo Supervisor", {"demo-shelter": [Role.supervisor, Role.caseworker]}),
+    ("auditor@demo.haven.example", "Demo Auditor", {"demo-shelter": [Role.auditor]}),
+    ("funder@demo.haven.example", "Demo Funder", {"demo-shelter": [Role.funder]}),
+)
+PLATFORM_ADMIN = ("platform@demo.haven.example", "Demo Platform Admin")
+
+
+@click.command("demo", help="Create demo organisations and users (idempotent).")
+def demo_command() -> None:
+    from app.cli import work
+
+    with work() as session:
+        if session.scalar(select(Organisation).where(Organisation.slug == "demo-shelter")):
+            click.echo("Demo data already exists; reusing it. Passwords were printed the first "
+                       "time; `haven user reset-password --email …` issues new ones.")
+            return
+        orgs = {}
+        for name, slug, kind, country, locale in DEMO_ORGS:
+            orgs[slug] = tenants.create_organisation(
+                session, Actor.system(), name=name, slug=slug, kind=kind, country=country,
+                locale=locale,
+            )
+        lines = []
+        user, one_time = auth.create_user(session, *PLATFORM_ADMIN, is_platform_admin=True)
+        lines.append((user.email, one_time, "platform admin"))
+        for email, display, grants in DEMO_PEOPLE:
+            user, one_time = auth.create_user(session, email, display)
+            for slug, roles in grants.items():
+                with acting_in(session, orgs[slug].id):
+                    auth.add_member(session, Actor.system(orgs[slug].id), user, frozenset(roles))
+            summary = "; ".join(f"{s}: {', '.join(r.value for r in rs)}" for s, rs in grants.items())
+            lines.append((user.email, one_time, summary))
+    click.echo("Demo accounts (one-time passwords: you choose a new one at first sign-in):")
+    for email, one_time, summary in lines:
+        click.echo(f"  {email:34} {one_time}   {summary}")
+    click.echo(
+        "Supervisors, admins, auditors and the platform admin enrol a second factor at first\n"
+        "sign-in: scan the QR code shown with an authenticator app (e.g. Aegis, FreeOTP,\n"
+        "Google Authenticator), then type the six-digit code it shows."
+    )

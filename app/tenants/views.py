@@ -1,0 +1,57 @@
+"""Platform admin pages: organisations and their first admin. No client data here."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.auth.access import platform_admin
+from app.auth.models import Role
+from app.auth.service import invite_member
+from app.context import Actor
+from app.db.tenancy import acting_in
+from app.errors import ValidationFailed
+from app.tenants import service
+from app.tenants.forms import KIND_LABELS, OrganisationForm
+from app.web.request import db
+from app.web.views import form_errors
+
+bp = Blueprint("platform", __name__, url_prefix="/platform")
+
+
+@bp.route("/organisations", methods=["GET", "POST"])
+@platform_admin
+def organisations() -> Response | str | tuple[str, int]:
+    form = OrganisationForm()
+    created = None
+    if form.validate_on_submit():
+        try:
+            created = _create(form)
+        except ValidationFailed as error:
+            for name, messages in error.fields.items():
+                field = getattr(form, name, None) or getattr(form, f"admin_{name}", form.name)
+                field.errors = list(field.errors) + [_(m) for m in messages]
+    return render_template(
+        "platform/organisations.html",
+        organisations=service.list_organisations(db()),
+        form=form,
+        kinds=KIND_LABELS,
+        created=created,
+    ), form_errors(form)
+
+
+def _create(form: OrganisationForm) -> tuple[str, str | None]:
+    ctx = Actor(current_user.user.id, None, is_platform_admin=True)
+    org = service.create_organisation(
+        db(), ctx, name=form.name.data, slug=form.slug.data, kind=form.kind.data,
+        country=form.country.data, locale=form.default_locale.data,
+    )
+    with acting_in(db(), org.id):
+        in_org = Actor(ctx.user_id, org.id, is_platform_admin=True)
+        membership, one_time = invite_member(
+            db(), in_org, form.admin_email.data, form.admin_name.data,
+            frozenset({Role.org_admin}),
+        )
+    return membership.user.email, one_time

@@ -1,0 +1,74 @@
+"""The one error handler: domain errors and HTTP errors become a page (or JSON) in the
+user's language; nothing internal (trace, SQL, secret) reaches the user."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.errors import HavenError, ValidationFailed
+from app.i18n import N_
+
+log = logging.getLogger("haven.errors")
+
+TITLES = {
+    400: N_("The request could not be understood"),
+    401: N_("Please sign in"),
+    403: N_("You are not allowed to do this"),
+    404: N_("Not found"),
+    405: N_("This action is not available here"),
+    409: N_("This conflicts with the current state"),
+    413: N_("What you sent is too large"),
+    422: N_("Some fields need attention"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong on our side"),
+}
+EXPLANATIONS = {
+    400: N_("Please go back and try again."),
+    401: N_("Your session has ended. Please sign in again."),
+    403: N_("Your role in this organisation does not allow this page."),
+    404: N_("There is nothing at this address, or you may not see it."),
+    429: N_("Please wait a minute before trying again."),
+    500: N_("The error was logged. Nothing you entered was saved."),
+}
+
+
+def render_error(status: int, message: str | None = None, fields: dict[str, list[str]] | None = None) -> tuple[Response | str, int]:
+    title = gettext(TITLES.get(status, TITLES[400]))
+    text = gettext(message) if message else gettext(EXPLANATIONS.get(status, EXPLANATIONS[400]))
+    translated_fields = {k: [gettext(m) for m in v] for k, v in (fields or {}).items()}
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        body: dict[str, object] = {"status": status, "error": title, "message": text}
+        if translated_fields:
+            body["fields"] = translated_fields
+        return jsonify(body), status
+    return render_template("error.html", status=status, title=title, message=text, fields=translated_fields), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HavenError)
+    def _domain(error: HavenError) -> tuple[Response | str, int]:
+        fields = error.fields if isinstance(error, ValidationFailed) else None
+        return render_error(error.status, error.message or None, fields)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> tuple[Response | str, int]:
+        log.warning("CSRF check failed on %s %s", request.method, request.path)
+        return render_error(400, N_("This form has expired or did not come from Haven. Please reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> tuple[Response | str, int]:
+        status = error.code or 500
+        if status == 429:
+            log.warning("rate limit hit on %s", request.path)
+        return render_error(status)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> tuple[Response | str, int]:
+        # Engine created with hide_parameters, so no bound values reach this log line.
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

@@ -1,0 +1,122 @@
+"""Per-request state: the database session (unit of work), the signed-in principal, the actor.
+
+One session per request; committed once after the view if the response is a success or a
+redirect, rolled back otherwise, so a refused request writes nothing. The per-request
+keyring of unwrapped keys lives in the session's ``info`` and is dropped with it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from flask import Flask, Response, current_app, g
+from flask_login import UserMixin, current_user
+
+from app.auth.models import Membership, User, UserSession
+from app.auth.sessions import find_session, touch
+from app.context import Actor
+from app.db import HavenSession, bind_actor, make_engine, make_sessionmaker, utcnow
+from app.keys.service import attach_keyring, drop_keyring
+from app.settings import Settings
+from app.web.extensions import login_manager
+
+
+@dataclass
+class Principal(UserMixin):  # type: ignore[misc]
+    """The signed-in person for this request: account, server-side session, membership."""
+
+    token: str
+    user: User
+    user_session: UserSession
+    membership: Membership | None
+
+    def get_id(self) -> str:
+        return self.token
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(
+            user_id=self.user.id,
+            tenant_id=self.membership.tenant_id if self.membership else None,
+            roles=self.membership.roles if self.membership else frozenset(),
+            is_platform_admin=self.user.is_platform_admin,
+        )
+
+
+def init_database(app: Flask, settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    app.extensions["haven.engine"] = engine
+    app.extensions["haven.sessionmaker"] = make_sessionmaker(engine)
+
+
+def db() -> HavenSession:
+    """This request's session, created on first use."""
+    if "db" not in g:
+        session: HavenSession = current_app.extensions["haven.sessionmaker"]()
+        attach_keyring(session, current_app.extensions["haven.master"])
+        g.db = session
+    return g.db  # type: ignore[no-any-return]
+
+
+def actor() -> Actor:
+    if current_user.is_authenticated:
+        principal: Principal = current_user._get_current_object()
+        return principal.actor
+    return Actor(user_id=None, tenant_id=None)
+
+
+def settings() -> Settings:
+    value: Settings = current_app.extensions["haven.settings"]
+    return value
+
+
+@login_manager.user_loader
+def _load_principal(token: str) -> Principal | None:
+    session = db()
+    user_session = find_session(session, token)
+    if user_session is None:
+        return None
+    now = utcnow()
+    conf = settings()
+    if not user_session.is_live(now, conf.idle_timeout_minutes, conf.session_max_hours):
+        g.session_expired = True
+        return None
+    touch(user_session, now)
+    user = user_session.user
+    org_id = user_session.organisation_id
+    bind_actor(session, org_id, user.id)
+    membership = session.get(Membership, (org_id, user.id)) if org_id else None
+    return Principal(token, user, user_session, membership)
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def _commit(response: Response) -> Response:
+        session: HavenSession | None = g.pop("db", None)
+        if session is None:
+            return response
+        try:
+            if response.status_code < 400:
+                session.commit()
+            else:
+                session.rollback()
+        finally:
+            drop_keyring(session)
+            session.close()
+        return response
+
+    @app.teardown_request
+    def _close(_exc: BaseException | None) -> None:
+        session: HavenSession | None = g.pop("db", None)
+        if session is not None:
+            session.rollback()
+            drop_keyring(session)
+            session.close()
+
+
+def parse_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except (ValueError, TypeError):
+        return None

@@ -1,0 +1,60 @@
+"""Home page per role, and small helpers shared by the HTML views."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from app.auth.access import signed_in
+from app.auth.forms import ActionForm, ChooseOrganisationForm
+from app.auth.service import memberships_of
+from app.i18n import N_
+from app.tenants.models import Organisation
+from app.web.extensions import login_manager
+
+bp = Blueprint("home", __name__)
+
+
+def form_errors(form: FlaskForm) -> int:
+    """422 when a submitted form failed validation, so nothing is committed; else 200."""
+    return 422 if form.errors else 200
+
+
+@bp.app_context_processor
+def _layout() -> dict[str, object]:
+    """What the page header needs: the organisation switcher and the sign-out button."""
+    if not current_user.is_authenticated:
+        return {"nav_orgs": [], "current_org": None}
+    from app.web.request import db
+
+    orgs = [db().get(Organisation, m.tenant_id) for m in memberships_of(db(), current_user.user.id)]
+    current = current_user.membership.tenant_id if current_user.membership else None
+    return {
+        "nav_orgs": [o for o in orgs if o is not None],
+        "current_org": next((o for o in orgs if o and o.id == current), None),
+        "switch_form": ChooseOrganisationForm(),
+        "action_form": ActionForm(),
+    }
+
+
+@login_manager.unauthorized_handler
+def _unauthorized() -> Response | tuple[str, int]:
+    if g.get("session_expired"):
+        from app.errors import AuthenticationFailed
+
+        raise AuthenticationFailed(N_("Your session has ended. Please sign in again."))
+    if request.path.startswith("/api/"):
+        from app.errors import AuthenticationFailed
+
+        raise AuthenticationFailed()
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/")
+@signed_in
+def index() -> Response | str:
+    if current_user.membership is None and not current_user.user.is_platform_admin:
+        return redirect(url_for("auth.choose_organisation"))
+    return render_template("home/index.html", actor=current_user.actor)

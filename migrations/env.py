@@ -1,0 +1,71 @@
+"""Alembic environment. Migrations run as the schema owner; afterwards the app role is
+granted DML on every table (never ownership), INSERT-only where a table is append-only."""
+
+from __future__ import annotations
+
+import logging
+
+from alembic import context
+from sqlalchemy import Connection, engine_from_config, pool, text
+
+import app.db.registry  # noqa: F401 - fills Base.metadata
+from app.db.base import Base
+
+config = context.config
+target_metadata = Base.metadata
+log = logging.getLogger("alembic.env")
+
+#: Append-only tables: the app may read and insert, never update or delete.
+INSERT_ONLY = {"audit_events"}
+
+
+def grant_app_role(connection: Connection, role: str) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    exists = connection.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
+    if not exists:
+        log.warning("app role %s does not exist; create it, then migrate again", role)
+        return
+    quoted = connection.dialect.identifier_preparer.quote(role)
+    connection.execute(text(f"GRANT USAGE ON SCHEMA public TO {quoted}"))
+    tables = connection.scalars(
+        text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+    ).all()
+    for table in tables:
+        name = connection.dialect.identifier_preparer.quote(table)
+        if table == "alembic_version":
+            connection.execute(text(f"REVOKE ALL ON {name} FROM {quoted}"))
+            continue
+        privileges = "SELECT, INSERT" if table in INSERT_ONLY else "SELECT, INSERT, UPDATE, DELETE"
+        connection.execute(text(f"REVOKE ALL ON {name} FROM {quoted}"))
+        connection.execute(text(f"GRANT {privileges} ON {name} TO {quoted}"))
+    connection.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}"))
+
+
+def run_migrations_online() -> None:
+    connectable = config.attributes.get("connection")
+    if connectable is None:
+        engine = engine_from_config(
+            config.get_section(config.config_ini_section, {}),
+            prefix="sqlalchemy.",
+            poolclass=pool.NullPool,
+        )
+        with engine.connect() as connection:
+            _run(connection)
+    else:
+        _run(connectable)
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+        grant_app_role(connection, config.attributes.get("app_role", "haven_app"))
+
+
+run_migrations_online()
