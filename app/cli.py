@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup
 
 from app.auth import service as auth
 from app.auth import sessions
@@ -50,7 +50,7 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(command)
 
 
-@click.group("db", help="Database schema.")
+@click.group("db", cls=AppGroup, help="Database schema.")
 def db_group() -> None: ...
 
 
@@ -63,7 +63,7 @@ def db_upgrade() -> None:
     click.echo("database is at the newest schema")
 
 
-@click.group("org", help="Organisations (tenants).")
+@click.group("org", cls=AppGroup, help="Organisations (tenants).")
 def org_group() -> None: ...
 
 
@@ -81,7 +81,7 @@ def org_create(name: str, slug: str, kind: str, country: str, locale: str) -> No
         click.echo(f"created organisation {org.slug} ({org.id})")
 
 
-@click.group("user", help="People, memberships, roles and sessions.")
+@click.group("user", cls=AppGroup, help="People, memberships, roles and sessions.")
 def user_group() -> None: ...
 
 

@@ -7,6 +7,7 @@ time) are reused. ``haven user reset-password`` issues a new one-time password.
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from app.auth import service as auth
@@ -31,6 +32,7 @@ PLATFORM_ADMIN = ("platform@demo.haven.example", "Demo Platform Admin")
 
 
 @click.command("demo", help="Create demo organisations and users (idempotent).")
+@with_appcontext
 def demo_command() -> None:
     from app.cli import work
 

@@ -35,6 +35,7 @@ from app.settings import Settings
 from app.tenants import service as tenants
 from app.tenants.models import Organisation
 
+pytest_plugins = ["tests.browser"]
 PG_URL = os.environ.get("HAVEN_TEST_DATABASE_URL")
 PG_OWNER_URL = os.environ.get("HAVEN_TEST_OWNER_DATABASE_URL", PG_URL)
 ON_POSTGRES = bool(PG_URL)
