@@ -22,9 +22,21 @@ DEMO_ORGS = (
     ("Demo Legal Aid", "demo-legal", "legal_aid", "GB", "en"),
 )
 DEMO_PEOPLE = (
-    ("admin@demo.haven.example", "Demo Admin", {"demo-shelter": [Role.org_admin], "demo-legal": [Role.org_admin]}),
-    ("caseworker@demo.haven.example", "Demo Caseworker", {"demo-shelter": [Role.caseworker], "demo-legal": [Role.caseworker]}),
-    ("supervisor@demo.haven.example", "Demo Supervisor", {"demo-shelter": [Role.supervisor, Role.caseworker]}),
+    (
+        "admin@demo.haven.example",
+        "Demo Admin",
+        {"demo-shelter": [Role.org_admin], "demo-legal": [Role.org_admin]},
+    ),
+    (
+        "caseworker@demo.haven.example",
+        "Demo Caseworker",
+        {"demo-shelter": [Role.caseworker], "demo-legal": [Role.caseworker]},
+    ),
+    (
+        "supervisor@demo.haven.example",
+        "Demo Supervisor",
+        {"demo-shelter": [Role.supervisor, Role.caseworker]},
+    ),
     ("auditor@demo.haven.example", "Demo Auditor", {"demo-shelter": [Role.auditor]}),
     ("funder@demo.haven.example", "Demo Funder", {"demo-shelter": [Role.funder]}),
 )
@@ -38,13 +50,20 @@ def demo_command() -> None:
 
     with work() as session:
         if session.scalar(select(Organisation).where(Organisation.slug == "demo-shelter")):
-            click.echo("Demo data already exists; reusing it. Passwords were printed the first "
-                       "time; `haven user reset-password --email …` issues new ones.")
+            click.echo(
+                "Demo data already exists; reusing it. Passwords were printed the first "
+                "time; `haven user reset-password --email …` issues new ones."
+            )
             return
         orgs = {}
         for name, slug, kind, country, locale in DEMO_ORGS:
             orgs[slug] = tenants.create_organisation(
-                session, Actor.system(), name=name, slug=slug, kind=kind, country=country,
+                session,
+                Actor.system(),
+                name=name,
+                slug=slug,
+                kind=kind,
+                country=country,
                 locale=locale,
             )
         lines = []
@@ -55,7 +74,9 @@ def demo_command() -> None:
             for slug, roles in grants.items():
                 with acting_in(session, orgs[slug].id):
                     auth.add_member(session, Actor.system(orgs[slug].id), user, frozenset(roles))
-            summary = "; ".join(f"{s}: {', '.join(r.value for r in rs)}" for s, rs in grants.items())
+            summary = "; ".join(
+                f"{s}: {', '.join(r.value for r in rs)}" for s, rs in grants.items()
+            )
             lines.append((user.email, one_time, summary))
     click.echo("Demo accounts (one-time passwords: you choose a new one at first sign-in):")
     for email, one_time, summary in lines:

@@ -64,15 +64,11 @@ class Settings:
 
     @classmethod
     def _production(cls, env: dict[str, str], instance: Path) -> Settings:
-        missing = [
-            name for name in ("HAVEN_SECRET_KEY", "HAVEN_DATABASE_URL") if not env.get(name)
-        ]
+        missing = [name for name in ("HAVEN_SECRET_KEY", "HAVEN_DATABASE_URL") if not env.get(name)]
         if not env.get("HAVEN_MASTER_KEY_FILE") and not env.get("HAVEN_MASTER_KEY"):
             missing.append("HAVEN_MASTER_KEY_FILE or HAVEN_MASTER_KEY")
         if missing:
-            raise SettingsError(
-                "Haven will not start in production without: " + ", ".join(missing)
-            )
+            raise SettingsError("Haven will not start in production without: " + ", ".join(missing))
         if len(env["HAVEN_SECRET_KEY"]) < 32:
             raise SettingsError("HAVEN_SECRET_KEY must be at least 32 characters")
         url = env["HAVEN_DATABASE_URL"]
@@ -99,8 +95,7 @@ class Settings:
             database_url=url,
             migration_database_url=env.get("HAVEN_MIGRATION_DATABASE_URL", url),
             instance_path=instance,
-            master_key_file=_opt_path(env.get("HAVEN_MASTER_KEY_FILE"))
-            or instance / "master.key",
+            master_key_file=_opt_path(env.get("HAVEN_MASTER_KEY_FILE")) or instance / "master.key",
             master_key_env=None,
             redis_url=env.get("HAVEN_REDIS_URL") or None,
             app_db_role=env.get("HAVEN_APP_DB_ROLE", "haven_app"),

@@ -143,8 +143,13 @@ class Factory:
         with self._work() as session:
             attach_keyring(session, self.app.extensions["haven.master"])
             return tenants.create_organisation(
-                session, Actor.system(), name=slug.title(), slug=slug, kind=kind,
-                country="FR", locale=locale,
+                session,
+                Actor.system(),
+                name=slug.title(),
+                slug=slug,
+                kind=kind,
+                country="FR",
+                locale=locale,
             )
 
     def person(
@@ -157,8 +162,9 @@ class Factory:
     ) -> Person:
         with self._work() as session:
             attach_keyring(session, self.app.extensions["haven.master"])
-            user, _ = auth.create_user(session, email, email.split("@")[0].title(),
-                                       is_platform_admin=platform_admin)
+            user, _ = auth.create_user(
+                session, email, email.split("@")[0].title(), is_platform_admin=platform_admin
+            )
             user.password_hash = passwords.hash_password(PASSWORD)
             user.must_change_password = False
             secret = None
@@ -184,7 +190,9 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_from(client: FlaskClient, url: str) -> str:

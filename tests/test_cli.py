@@ -13,15 +13,50 @@ def run(app, *args):
 
 
 def test_create_organisation_invite_and_assign_roles(app, db):
-    result = run(app, "org", "create", "--name", "Lyon Shelter", "--slug", "lyon",
-                 "--kind", "shelter", "--country", "fr", "--locale", "fr")
+    result = run(
+        app,
+        "org",
+        "create",
+        "--name",
+        "Lyon Shelter",
+        "--slug",
+        "lyon",
+        "--kind",
+        "shelter",
+        "--country",
+        "fr",
+        "--locale",
+        "fr",
+    )
     assert result.exit_code == 0, result.output
-    result = run(app, "user", "invite", "--org", "lyon", "--email", "ana@lyon.org",
-                 "--name", "Ana", "--role", "caseworker")
+    result = run(
+        app,
+        "user",
+        "invite",
+        "--org",
+        "lyon",
+        "--email",
+        "ana@lyon.org",
+        "--name",
+        "Ana",
+        "--role",
+        "caseworker",
+    )
     assert result.exit_code == 0, result.output
     assert "one-time password:" in result.output
-    result = run(app, "user", "assign-role", "--org", "lyon", "--email", "ana@lyon.org",
-                 "--role", "supervisor", "--role", "caseworker")
+    result = run(
+        app,
+        "user",
+        "assign-role",
+        "--org",
+        "lyon",
+        "--email",
+        "ana@lyon.org",
+        "--role",
+        "supervisor",
+        "--role",
+        "caseworker",
+    )
     assert result.exit_code == 0, result.output
     org = db.scalar(select(Organisation).where(Organisation.slug == "lyon"))
     assert org.country == "FR"
@@ -31,16 +66,39 @@ def test_create_organisation_invite_and_assign_roles(app, db):
 
 
 def test_bad_input_gives_a_message_and_stores_nothing(app, db):
-    bad_slug = run(app, "org", "create", "--name", "X", "--slug", "Not A Slug!",
-                   "--kind", "shelter", "--country", "FR")
+    bad_slug = run(
+        app,
+        "org",
+        "create",
+        "--name",
+        "X",
+        "--slug",
+        "Not A Slug!",
+        "--kind",
+        "shelter",
+        "--country",
+        "FR",
+    )
     assert bad_slug.exit_code == 2
     assert "lower-case letters" in bad_slug.output
     assert "Traceback" not in bad_slug.output
-    bad_kind = run(app, "org", "create", "--name", "X", "--slug", "x", "--kind", "castle",
-                   "--country", "FR")
+    bad_kind = run(
+        app, "org", "create", "--name", "X", "--slug", "x", "--kind", "castle", "--country", "FR"
+    )
     assert bad_kind.exit_code == 2
-    unknown_org = run(app, "user", "invite", "--org", "nowhere", "--email", "a@b.org",
-                      "--name", "A", "--role", "caseworker")
+    unknown_org = run(
+        app,
+        "user",
+        "invite",
+        "--org",
+        "nowhere",
+        "--email",
+        "a@b.org",
+        "--name",
+        "A",
+        "--role",
+        "caseworker",
+    )
     assert unknown_org.exit_code == 1
     assert "No organisation with this handle." in unknown_org.output
     assert db.scalar(select(func.count()).select_from(Organisation)) == 0

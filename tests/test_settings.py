@@ -17,20 +17,27 @@ def test_production_without_secrets_names_what_is_missing(tmp_path):
 
 def test_production_refuses_a_short_secret(tmp_path):
     with pytest.raises(SettingsError, match="at least 32"):
-        Settings.from_env({
-            "HAVEN_ENV": "production", "HAVEN_SECRET_KEY": "short",
-            "HAVEN_DATABASE_URL": "postgresql+psycopg://x@y/z", "HAVEN_MASTER_KEY": "m1:abc",
-        })
+        Settings.from_env(
+            {
+                "HAVEN_ENV": "production",
+                "HAVEN_SECRET_KEY": "short",
+                "HAVEN_DATABASE_URL": "postgresql+psycopg://x@y/z",
+                "HAVEN_MASTER_KEY": "m1:abc",
+            }
+        )
 
 
 def test_production_with_everything_set(tmp_path):
-    settings = Settings.from_env({
-        "HAVEN_ENV": "production", "HAVEN_SECRET_KEY": "s" * 40,
-        "HAVEN_DATABASE_URL": "postgresql+psycopg://haven_app@db/haven",
-        "HAVEN_MIGRATION_DATABASE_URL": "postgresql+psycopg://haven_owner@db/haven",
-        "HAVEN_MASTER_KEY_FILE": str(tmp_path / "master.key"),
-        "HAVEN_REDIS_URL": "redis://127.0.0.1:6379/0",
-    })
+    settings = Settings.from_env(
+        {
+            "HAVEN_ENV": "production",
+            "HAVEN_SECRET_KEY": "s" * 40,
+            "HAVEN_DATABASE_URL": "postgresql+psycopg://haven_app@db/haven",
+            "HAVEN_MIGRATION_DATABASE_URL": "postgresql+psycopg://haven_owner@db/haven",
+            "HAVEN_MASTER_KEY_FILE": str(tmp_path / "master.key"),
+            "HAVEN_REDIS_URL": "redis://127.0.0.1:6379/0",
+        }
+    )
     assert settings.production
     assert settings.rate_limit_storage == "redis://127.0.0.1:6379/0"
     assert "s" * 40 not in repr(settings)

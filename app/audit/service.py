@@ -42,4 +42,6 @@ def record_event(
 
 
 def _jsonable(details: dict[str, Any]) -> dict[str, Any]:
-    return {k: (sorted(str(x) for x in v) if isinstance(v, list) else v) for k, v in details.items()}
+    return {
+        k: (sorted(str(x) for x in v) if isinstance(v, list) else v) for k, v in details.items()
+    }

@@ -47,9 +47,7 @@ def invite() -> Response | str | tuple[str, int]:
         except ValidationFailed as error:
             _apply(form, error)
         else:
-            return render_template(
-                "admin/invited.html", member=membership.user, one_time=one_time
-            )
+            return render_template("admin/invited.html", member=membership.user, one_time=one_time)
     return render_template("admin/invite.html", form=form), form_errors(form)
 
 

@@ -47,9 +47,7 @@ def authenticate(session: Session, email: str, password: str) -> User:
     user = find_user_by_email(session, email)
     ok = passwords.verify_password(user.password_hash if user else None, password)
     if user is None or not ok or user.disabled_at is not None:
-        log.warning(
-            "sign-in refused: %s", f"user {user.id}" if user else "no such account"
-        )
+        log.warning("sign-in refused: %s", f"user {user.id}" if user else "no such account")
         raise AuthenticationFailed(N_("Wrong e-mail address or password."))
     return user
 
@@ -132,9 +130,7 @@ def require_org_admin(ctx: Actor) -> None:
         raise Forbidden(N_("Only an organisation admin can do this."))
 
 
-def add_member(
-    session: Session, ctx: Actor, user: User, roles: frozenset[Role]
-) -> Membership:
+def add_member(session: Session, ctx: Actor, user: User, roles: frozenset[Role]) -> Membership:
     require_org_admin(ctx)
     if not roles:
         raise ValidationFailed({"roles": [N_("Choose at least one role.")]})

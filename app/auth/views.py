@@ -15,8 +15,14 @@ from werkzeug.wrappers import Response
 
 from app.auth import service, sessions, totp
 from app.auth.access import signed_in
-from app.auth.forms import ActionForm, ChangePasswordForm, ChooseOrganisationForm, CodeForm
-from app.auth.forms import LocaleForm, SignInForm
+from app.auth.forms import (
+    ActionForm,
+    ChangePasswordForm,
+    ChooseOrganisationForm,
+    CodeForm,
+    LocaleForm,
+    SignInForm,
+)
 from app.auth.models import User
 from app.db import bind_actor
 from app.errors import AuthenticationFailed, NotFound, ValidationFailed
@@ -61,7 +67,7 @@ def _finish_sign_in(user: User, *, mfa_verified: bool) -> Response:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_SIGN_IN_LIMIT, key_func=login_rate_key, methods=["POST"])
-def sign_in() -> Response | str:
+def sign_in() -> Response | str | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = SignInForm()
@@ -137,9 +143,7 @@ def _enrolment(user: User, then: object) -> Response | str | tuple[str, int]:
             return then()  # type: ignore[operator,no-any-return]
     uri = totp.provisioning_uri(secret, user.email)
     status = 422 if form.errors else 200
-    return render_template(
-        "auth/enrol.html", form=form, qr=totp.qr_svg(uri), secret=secret
-    ), status
+    return render_template("auth/enrol.html", form=form, qr=totp.qr_svg(uri), secret=secret), status
 
 
 @bp.route("/account", methods=["GET"])
@@ -187,7 +191,9 @@ def choose_organisation() -> str:
     from app.tenants.models import Organisation
 
     orgs = [db().get(Organisation, m.tenant_id) for m in memberships]
-    return render_template("auth/organisations.html", organisations=orgs, form=ChooseOrganisationForm())
+    return render_template(
+        "auth/organisations.html", organisations=orgs, form=ChooseOrganisationForm()
+    )
 
 
 @bp.route("/organisations/switch", methods=["POST"])

@@ -45,5 +45,8 @@ class TenantScoped:
     @declared_attr
     def tenant_id(cls) -> Mapped[uuid.UUID]:  # noqa: N805 - declared_attr receives the class
         return mapped_column(
-            Uuid, ForeignKey("organisations.id", ondelete="RESTRICT"), primary_key=True, sort_order=-10
+            Uuid,
+            ForeignKey("organisations.id", ondelete="RESTRICT"),
+            primary_key=True,
+            sort_order=-10,
         )

@@ -21,9 +21,7 @@ install_tenant_guard(HavenSession)
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(
-            url, connect_args={"timeout": 30}, hide_parameters=True, **kwargs
-        )
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # hide_parameters: bound values (ciphertext, search tokens) never reach error text.

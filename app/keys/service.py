@@ -9,6 +9,8 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.keys.models import PlatformKey, TenantKey
+from app.settings import Settings
 from crypto import (
     DataKey,
     EnvKeyProvider,
@@ -21,8 +23,6 @@ from crypto import (
     seal,
     tenant_context,
 )
-from app.keys.models import PlatformKey, TenantKey
-from app.settings import Settings
 
 _MASTER = "keys.master"
 _KEYRING = "keys.keyring"

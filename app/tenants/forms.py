@@ -21,9 +21,17 @@ KIND_LABELS = {
 
 class OrganisationForm(FlaskForm):  # type: ignore[misc]
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    slug = StringField(_l("Short handle (letters, digits, dashes)"), validators=[DataRequired(), Length(max=63)])
+    slug = StringField(
+        _l("Short handle (letters, digits, dashes)"), validators=[DataRequired(), Length(max=63)]
+    )
     kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
-    country = StringField(_l("Country (ISO 3166 code)"), validators=[DataRequired(), Length(min=2, max=2)])
+    country = StringField(
+        _l("Country (ISO 3166 code)"), validators=[DataRequired(), Length(min=2, max=2)]
+    )
     default_locale = SelectField(_l("Default language"), choices=list(LOCALE_LABELS.items()))
-    admin_email = EmailField(_l("E-mail of its first admin"), validators=[DataRequired(), Length(max=254)])
-    admin_name = StringField(_l("Name of its first admin"), validators=[DataRequired(), Length(max=120)])
+    admin_email = EmailField(
+        _l("E-mail of its first admin"), validators=[DataRequired(), Length(max=254)]
+    )
+    admin_name = StringField(
+        _l("Name of its first admin"), validators=[DataRequired(), Length(max=120)]
+    )

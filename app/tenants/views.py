@@ -45,13 +45,21 @@ def organisations() -> Response | str | tuple[str, int]:
 def _create(form: OrganisationForm) -> tuple[str, str | None]:
     ctx = Actor(current_user.user.id, None, is_platform_admin=True)
     org = service.create_organisation(
-        db(), ctx, name=form.name.data, slug=form.slug.data, kind=form.kind.data,
-        country=form.country.data, locale=form.default_locale.data,
+        db(),
+        ctx,
+        name=form.name.data,
+        slug=form.slug.data,
+        kind=form.kind.data,
+        country=form.country.data,
+        locale=form.default_locale.data,
     )
     with acting_in(db(), org.id):
         in_org = Actor(ctx.user_id, org.id, is_platform_admin=True)
         membership, one_time = invite_member(
-            db(), in_org, form.admin_email.data, form.admin_name.data,
+            db(),
+            in_org,
+            form.admin_email.data,
+            form.admin_name.data,
             frozenset({Role.org_admin}),
         )
     return membership.user.email, one_time

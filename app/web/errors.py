@@ -37,7 +37,9 @@ EXPLANATIONS = {
 }
 
 
-def render_error(status: int, message: str | None = None, fields: dict[str, list[str]] | None = None) -> tuple[Response | str, int]:
+def render_error(
+    status: int, message: str | None = None, fields: dict[str, list[str]] | None = None
+) -> tuple[Response | str, int]:
     title = gettext(TITLES.get(status, TITLES[400]))
     text = gettext(message) if message else gettext(EXPLANATIONS.get(status, EXPLANATIONS[400]))
     translated_fields = {k: [gettext(m) for m in v] for k, v in (fields or {}).items()}
@@ -46,7 +48,9 @@ def render_error(status: int, message: str | None = None, fields: dict[str, list
         if translated_fields:
             body["fields"] = translated_fields
         return jsonify(body), status
-    return render_template("error.html", status=status, title=title, message=text, fields=translated_fields), status
+    return render_template(
+        "error.html", status=status, title=title, message=text, fields=translated_fields
+    ), status
 
 
 def init_app(app: Flask) -> None:
@@ -58,7 +62,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> tuple[Response | str, int]:
         log.warning("CSRF check failed on %s %s", request.method, request.path)
-        return render_error(400, N_("This form has expired or did not come from Haven. Please reload the page and try again."))
+        return render_error(
+            400,
+            N_(
+                "This form has expired or did not come from Haven. Please reload the page and try again."  # noqa: E501
+            ),
+        )
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[Response | str, int]:

@@ -71,7 +71,7 @@ def settings() -> Settings:
     return value
 
 
-@login_manager.user_loader
+@login_manager.user_loader  # type: ignore[untyped-decorator]
 def _load_principal(token: str) -> Principal | None:
     session = db()
     user_session = find_session(session, token)

@@ -8,8 +8,8 @@ from app.settings import Settings
 
 
 def init_app(app: Flask, settings: Settings) -> None:
-    from app.auth import views as auth_views
     from app.auth import admin_views
+    from app.auth import views as auth_views
     from app.cli import register_commands
     from app.keys.service import master_provider_for
     from app.tenants import views as tenant_views

@@ -39,7 +39,7 @@ def _layout() -> dict[str, object]:
     }
 
 
-@login_manager.unauthorized_handler
+@login_manager.unauthorized_handler  # type: ignore[untyped-decorator]
 def _unauthorized() -> Response | tuple[str, int]:
     if g.get("session_expired"):
         from app.errors import AuthenticationFailed

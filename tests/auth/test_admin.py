@@ -34,7 +34,9 @@ def test_other_organisations_member_is_not_found_and_unchanged(client, factory, 
     assert client.get(url).status_code == 404
     token = csrf_from(client, "/admin/members")
     assert client.post(url, data={"roles": ["org_admin"], "csrf_token": token}).status_code == 404
-    revoke = client.post(f"/admin/members/{stranger.user.id}/revoke-sessions", data={"csrf_token": token})
+    revoke = client.post(
+        f"/admin/members/{stranger.user.id}/revoke-sessions", data={"csrf_token": token}
+    )
     assert revoke.status_code == 404
     missing = client.get(f"/admin/members/{uuid.uuid4()}/roles")
     assert missing.status_code == 404
@@ -55,10 +57,15 @@ def test_admin_invites_a_new_person_who_gets_a_one_time_password(client, factory
     north, south, admin, worker, stranger = _setup(factory)
     sign_in(client, admin)
     token = csrf_from(client, "/admin/members/invite")
-    response = client.post("/admin/members/invite", data={
-        "email": "New.Person@North.org", "display_name": "New Person",
-        "roles": ["caseworker", "supervisor"], "csrf_token": token,
-    })
+    response = client.post(
+        "/admin/members/invite",
+        data={
+            "email": "New.Person@North.org",
+            "display_name": "New Person",
+            "roles": ["caseworker", "supervisor"],
+            "csrf_token": token,
+        },
+    )
     assert response.status_code == 200
     assert "one-time password" in response.get_data(as_text=True)
     bind_actor(db, north.id, None)
@@ -72,14 +79,26 @@ def test_invite_with_bad_input_stores_nothing(client, factory, db):
     north, south, admin, worker, stranger = _setup(factory)
     sign_in(client, admin)
     token = csrf_from(client, "/admin/members/invite")
-    response = client.post("/admin/members/invite", data={
-        "email": "not-an-address", "display_name": "X", "roles": ["caseworker"], "csrf_token": token,
-    })
+    response = client.post(
+        "/admin/members/invite",
+        data={
+            "email": "not-an-address",
+            "display_name": "X",
+            "roles": ["caseworker"],
+            "csrf_token": token,
+        },
+    )
     assert response.status_code == 422
     assert "Enter a valid e-mail address." in response.get_data(as_text=True)
-    unknown_role = client.post("/admin/members/invite", data={
-        "email": "ok@north.org", "display_name": "X", "roles": ["overlord"], "csrf_token": token,
-    })
+    unknown_role = client.post(
+        "/admin/members/invite",
+        data={
+            "email": "ok@north.org",
+            "display_name": "X",
+            "roles": ["overlord"],
+            "csrf_token": token,
+        },
+    )
     assert unknown_role.status_code == 422
     bind_actor(db, north.id, None)
     assert db.scalar(select(func.count()).select_from(Membership)) == 2
@@ -103,12 +122,20 @@ def test_admin_changes_roles_and_revokes_sessions(app, client, factory, db):
     sign_in(client, admin)
     token = csrf_from(client, "/admin/members")
     url = f"/admin/members/{worker.user.id}/roles"
-    assert client.post(url, data={"roles": ["caseworker", "funder"], "csrf_token": token}).status_code == 302
-    revoke = client.post(f"/admin/members/{worker.user.id}/revoke-sessions", data={"csrf_token": token})
+    assert (
+        client.post(url, data={"roles": ["caseworker", "funder"], "csrf_token": token}).status_code
+        == 302
+    )
+    revoke = client.post(
+        f"/admin/members/{worker.user.id}/revoke-sessions", data={"csrf_token": token}
+    )
     assert revoke.status_code == 302
     assert worker_browser.get("/").status_code == 401
-    live = db.scalar(select(func.count()).select_from(UserSession).where(
-        UserSession.user_id == worker.user.id, UserSession.revoked_at.is_(None)))
+    live = db.scalar(
+        select(func.count())
+        .select_from(UserSession)
+        .where(UserSession.user_id == worker.user.id, UserSession.revoked_at.is_(None))
+    )
     assert live == 0
     bind_actor(db, north.id, None)
     actions = set(db.scalars(select(AuditEvent.action)).all())
@@ -120,7 +147,9 @@ def test_switcher_refuses_unknown_and_foreign_organisations(client, factory):
     sign_in(client, worker)
     token = csrf_from(client, "/account")
     for bad in (str(south.id), str(uuid.uuid4()), "not-a-uuid"):
-        response = client.post("/organisations/switch", data={"organisation_id": bad, "csrf_token": token})
+        response = client.post(
+            "/organisations/switch", data={"organisation_id": bad, "csrf_token": token}
+        )
         assert response.status_code == 404
     assert "North" in client.get("/").get_data(as_text=True)
 
@@ -132,6 +161,8 @@ def test_person_in_two_organisations_switches_between_them(client, factory):
     sign_in(client, both)
     assert client.get("/").headers["Location"].endswith("/organisations")
     token = csrf_from(client, "/account")
-    client.post("/organisations/switch", data={"organisation_id": str(south.id), "csrf_token": token})
+    client.post(
+        "/organisations/switch", data={"organisation_id": str(south.id), "csrf_token": token}
+    )
     page = client.get("/").get_data(as_text=True)
     assert "South" in page and "Reports" in page and "Casework" not in page

@@ -20,7 +20,9 @@ def _post_sign_in(client, email, password):
     return client.post("/sign-in", data={"email": email, "password": password, "csrf_token": token})
 
 
-def test_wrong_password_is_refused_logged_without_secret_and_writes_nothing(client, factory, db, caplog):
+def test_wrong_password_is_refused_logged_without_secret_and_writes_nothing(
+    client, factory, db, caplog
+):
     org = factory.organisation("north")
     person = factory.person("cw@example.org", {org: {"caseworker"}})
     caplog.set_level(logging.WARNING, logger="haven.security")
@@ -87,7 +89,9 @@ def test_admin_without_authenticator_must_enrol_before_entering(client, factory,
     with client.session_transaction() as cookie:
         secret = cookie["enrol_secret"]
     token = csrf_from(client, "/sign-in/enrol")
-    done = client.post("/sign-in/enrol", data={"code": pyotp.TOTP(secret).now(), "csrf_token": token})
+    done = client.post(
+        "/sign-in/enrol", data={"code": pyotp.TOTP(secret).now(), "csrf_token": token}
+    )
     assert done.status_code == 302
     assert client.get("/admin/members").status_code == 200
     user = db.scalar(select(User).where(User.email == person.email))
@@ -103,14 +107,26 @@ def test_one_time_password_must_be_changed_first(client, factory, db):
     sign_in(client, person)
     assert client.get("/").headers["Location"].endswith("/account/password")
     token = csrf_from(client, "/account/password")
-    short = client.post("/account/password", data={
-        "current_password": PASSWORD, "new_password": "short", "confirm": "short", "csrf_token": token,
-    })
+    short = client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "short",
+            "confirm": "short",
+            "csrf_token": token,
+        },
+    )
     assert short.status_code == 422
     new = "a much longer passphrase"
-    ok = client.post("/account/password", data={
-        "current_password": PASSWORD, "new_password": new, "confirm": new, "csrf_token": token,
-    })
+    ok = client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": new,
+            "confirm": new,
+            "csrf_token": token,
+        },
+    )
     assert ok.status_code == 302
     assert client.get("/").status_code == 200
 
@@ -150,7 +166,9 @@ def test_sign_out_ends_the_server_side_session(client, factory, db):
 def test_sign_in_is_rate_limited(client, factory):
     org = factory.organisation("north")
     person = factory.person("cw@example.org", {org: {"caseworker"}})
-    statuses = [_post_sign_in(client, person.email, "wrong password!").status_code for _ in range(11)]
+    statuses = [
+        _post_sign_in(client, person.email, "wrong password!").status_code for _ in range(11)
+    ]
     assert statuses[:10] == [401] * 10
     assert statuses[10] == 429
     # Even the right password is refused while the limit holds.

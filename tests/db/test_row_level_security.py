@@ -16,32 +16,43 @@ pytestmark = pytest.mark.postgres
 def test_every_tenant_table_forces_row_level_security(app):
     engine = create_engine(PG_URL)
     with engine.connect() as conn:
-        rows = conn.execute(text("""
+        rows = conn.execute(
+            text("""
             SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
                    (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = 'public' AND c.relkind = 'r'
               AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid
                           AND a.attname = 'tenant_id' AND NOT a.attisdropped)
-        """)).all()
+        """)
+        ).all()
     assert len(rows) >= 4
-    weak = [r.relname for r in rows if not (r.relrowsecurity and r.relforcerowsecurity and r.policies)]
+    weak = [
+        r.relname for r in rows if not (r.relrowsecurity and r.relforcerowsecurity and r.policies)
+    ]
     assert weak == [], f"tenant-owned tables without forced RLS: {weak}"
 
 
 def test_app_role_cannot_bypass_row_level_security(app):
     engine = create_engine(PG_URL)
     with engine.connect() as conn:
-        role = conn.execute(text(
-            "SELECT rolname, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
-        )).one()
-        owned = conn.execute(text(
-            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user"
-        )).scalar()
-        can_update_audit = conn.execute(text(
-            "SELECT has_table_privilege(current_user, 'audit_events', 'UPDATE')"
-            " OR has_table_privilege(current_user, 'audit_events', 'DELETE')"
-        )).scalar()
+        role = conn.execute(
+            text(
+                "SELECT rolname, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
+            )
+        ).one()
+        owned = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_tables"
+                " WHERE schemaname = 'public' AND tableowner = current_user"
+            )
+        ).scalar()
+        can_update_audit = conn.execute(
+            text(
+                "SELECT has_table_privilege(current_user, 'audit_events', 'UPDATE')"
+                " OR has_table_privilege(current_user, 'audit_events', 'DELETE')"
+            )
+        ).scalar()
     assert not role.rolsuper and not role.rolbypassrls
     assert owned == 0, "the app role must not own tables (owners can disable RLS)"
     assert not can_update_audit
@@ -77,13 +88,11 @@ def test_pooled_connection_used_by_a_then_b_leaks_nothing(app, factory):
     engine = create_engine(PG_URL, pool_size=1, max_overflow=0)
     factory_ = app.extensions["haven.sessionmaker"]
     pids = []
-    for tenant, other in ((north, south), (south, north), (None, None)):
+    for tenant in (north, south, None):
         session = factory_(bind=engine)
         bind_actor(session, tenant.id if tenant else None, None)
         pids.append(session.execute(text("SELECT pg_backend_pid()")).scalar())
-        seen = session.execute(
-            text("SELECT DISTINCT tenant_id FROM audit_events")
-        ).scalars().all()
+        seen = session.execute(text("SELECT DISTINCT tenant_id FROM audit_events")).scalars().all()
         session.commit()
         session.close()
         assert [str(t) for t in seen] == ([str(tenant.id)] if tenant else [])
@@ -95,8 +104,10 @@ def test_writing_into_another_tenant_is_rejected_by_postgres(db, factory):
     bind_actor(db, north.id, None)
     with pytest.raises(DBAPIError, match="row-level security"):
         db.execute(
-            text("INSERT INTO audit_events (tenant_id, id, occurred_at, action, details) "
-                 "VALUES (:t, gen_random_uuid(), now(), 'x', '{}')"),
+            text(
+                "INSERT INTO audit_events (tenant_id, id, occurred_at, action, details) "
+                "VALUES (:t, gen_random_uuid(), now(), 'x', '{}')"
+            ),
             {"t": south.id},
         )
 

@@ -2,14 +2,19 @@
 
 from sqlalchemy import func, select
 
-from app.keys.models import TenantKey
 from app.db import bind_actor
+from app.keys.models import TenantKey
 from app.tenants.models import Organisation
 from tests.conftest import csrf_from, sign_in
 
 FORM = {
-    "name": "Helpline Kyiv", "slug": "helpline-kyiv", "kind": "helpline", "country": "UA",
-    "default_locale": "ru", "admin_email": "lead@helpline.org", "admin_name": "Lead",
+    "name": "Helpline Kyiv",
+    "slug": "helpline-kyiv",
+    "kind": "helpline",
+    "country": "UA",
+    "default_locale": "ru",
+    "admin_email": "lead@helpline.org",
+    "admin_name": "Lead",
 }
 
 
@@ -30,8 +35,10 @@ def test_bad_organisation_input_is_refused_and_nothing_stored(client, factory, d
     root = factory.person("root@haven.org", {}, totp=True, platform_admin=True)
     sign_in(client, root)
     token = csrf_from(client, "/platform/organisations")
-    response = client.post("/platform/organisations", data={
-        **FORM, "slug": "Bad Slug", "country": "U1", "csrf_token": token})
+    response = client.post(
+        "/platform/organisations",
+        data={**FORM, "slug": "Bad Slug", "country": "U1", "csrf_token": token},
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "lower-case letters" in page and "two-letter ISO 3166" in page

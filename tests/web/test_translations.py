@@ -28,8 +28,15 @@ LOCALES = ("fr", "ru")
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "_l": None}
 #: Translations that may equal the English: the same word in that language.
 SAME_AS_ENGLISH = {
-    "fr": {"Actions", "Administration", "Audit", "Organisation", "Organisations", "Sessions",
-           "Supervision"},
+    "fr": {
+        "Actions",
+        "Administration",
+        "Audit",
+        "Organisation",
+        "Organisations",
+        "Sessions",
+        "Supervision",
+    },
     "ru": set(),
 }
 #: printf-style conversions, named or not; ``%%`` is a literal percent sign.
