@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, Uuid
+from sqlalchemy import DateTime, Enum, ForeignKey, MetaData, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 #: Stable constraint names, so migrations can drop and alter them by name on every engine.
@@ -50,3 +51,15 @@ class TenantScoped:
             primary_key=True,
             sort_order=-10,
         )
+
+
+def enum_column(values: type[enum.StrEnum]) -> Enum:
+    """A portable enum column: a VARCHAR with a CHECK constraint, storing the values."""
+    return Enum(
+        values,
+        native_enum=False,
+        create_constraint=True,
+        length=40,
+        values_callable=lambda cls: [member.value for member in cls],
+        validate_strings=True,
+    )

@@ -1,0 +1,159 @@
+"""Clients: pseudonymous by default. Identity is optional, sealed field by field under the
+client's own key; coarse reportable facts stay in the clear because reports need them.
+
+XXX: a ``sealed_*`` column holds ciphertext only (crypto.seal, bound to tenant, table,
+column and row id). Nothing here decrypts: plaintext comes only from
+``app.clients.service.reveal_field`` which checks the role and writes an audit event.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import (
+    Base,
+    OptionalTimestamp,
+    TenantScoped,
+    Timestamp,
+    UUIDPk,
+    enum_column,
+)
+from app.taxonomy import AgeBand, Gender, Movement, ReferralSource, Sector, VictimStatus
+
+#: Sealed identity fields, in the order the intake form shows them.
+SEALED_FIELDS = (
+    "name",
+    "aliases",
+    "date_of_birth",
+    "phone",
+    "contact_details",
+    "identity_document",
+    "address",
+    "immigration_status",
+    "health_notes",
+    "narrative",
+)
+#: Sealed fields searchable by exact match through a blind index.
+INDEXED_FIELDS = ("name", "date_of_birth", "identity_document", "phone")
+
+
+class Client(TenantScoped, Base):
+    __tablename__ = "clients"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "code"),
+        Index("ix_clients_created", "tenant_id", "created_at"),
+        *(Index(f"ix_clients_blind_index_{f}", "tenant_id", f"blind_index_{f}") for f in (
+            "name", "date_of_birth", "identity_document", "phone"
+        )),
+    )
+
+    id: Mapped[UUIDPk]
+    #: Pronounceable pseudonym, e.g. ``K7-MORA-42``: what staff see, say and search by.
+    code: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[Timestamp]
+    created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    #: Set when the client's key was destroyed: sealed fields are gone for good.
+    erased_at: Mapped[OptionalTimestamp]
+
+    # Sealed identity (ciphertext, all optional).
+    sealed_name: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sealed_aliases: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sealed_date_of_birth: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sealed_phone: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sealed_contact_details: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sealed_identity_document: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sealed_address: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sealed_immigration_status: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sealed_health_notes: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sealed_narrative: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    #: Truncated blind indexes (crypto.blind_index): shared by several people on purpose;
+    #: search decrypts and confirms candidates.
+    blind_index_name: Mapped[int | None] = mapped_column(Integer)
+    blind_index_date_of_birth: Mapped[int | None] = mapped_column(Integer)
+    blind_index_identity_document: Mapped[int | None] = mapped_column(Integer)
+    blind_index_phone: Mapped[int | None] = mapped_column(Integer)
+
+    # Coarse, reportable facts (never identifying on their own).
+    gender: Mapped[Gender] = mapped_column(enum_column(Gender), default=Gender.not_stated)
+    age_band: Mapped[AgeBand] = mapped_column(enum_column(AgeBand), default=AgeBand.unknown)
+    is_minor: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: ISO 3166-1 alpha-2, or None when unknown / stateless.
+    nationality: Mapped[str | None] = mapped_column(String(2))
+    #: UN M49 region of the nationality, derived from it (the unit pooled reports use).
+    nationality_region: Mapped[str | None] = mapped_column(String(40))
+    #: BCP 47 tags of the languages the client speaks.
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    preferred_language: Mapped[str | None] = mapped_column(String(35))
+    #: FormOfExploitation values.
+    forms_of_exploitation: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sector: Mapped[Sector] = mapped_column(enum_column(Sector), default=Sector.unknown)
+    movement: Mapped[Movement] = mapped_column(enum_column(Movement), default=Movement.unknown)
+    victim_status: Mapped[VictimStatus] = mapped_column(
+        enum_column(VictimStatus), default=VictimStatus.potential
+    )
+    #: Body that identified the client (e.g. "police", "NRM"), a role, not a person.
+    identified_by: Mapped[str | None] = mapped_column(String(80))
+    identified_on: Mapped[date | None] = mapped_column(Date)
+    referral_source: Mapped[ReferralSource] = mapped_column(
+        enum_column(ReferralSource), default=ReferralSource.unknown
+    )
+
+
+class ClientKey(TenantScoped, Base):
+    """The client's data key, wrapped by a tenant key version. Deleting ``wrapped`` (and
+    every backup holding it) erases the client: crypto-shredding."""
+
+    __tablename__ = "client_keys"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "client_id"], ["clients.tenant_id", "clients.id"], ondelete="CASCADE"
+        ),
+    )
+
+    client_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: Key id written into the client's sealed values, e.g. ``c1``.
+    key_id: Mapped[str] = mapped_column(String(16))
+    #: None once destroyed.
+    wrapped: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: Tenant key version (``t<n>``) that wraps it; rotation moves it to the active one.
+    tenant_key_id: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[Timestamp]
+    destroyed_at: Mapped[OptionalTimestamp]
+
+
+class AnonymousContact(TenantScoped, Base):
+    """A helpline or outreach conversation with no client record; counts in reports."""
+
+    __tablename__ = "anonymous_contacts"
+
+    id: Mapped[UUIDPk]
+    occurred_on: Mapped[date] = mapped_column(Date)
+    #: phone, chat, email, outreach, in_person.
+    channel: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str | None] = mapped_column(String(35))
+    interpreter_used: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: ServiceCategory values discussed or provided.
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    gender: Mapped[Gender] = mapped_column(enum_column(Gender), default=Gender.not_stated)
+    age_band: Mapped[AgeBand] = mapped_column(enum_column(AgeBand), default=AgeBand.unknown)
+    form_of_exploitation: Mapped[str | None] = mapped_column(String(40))
+    referral_made: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    recorded_at: Mapped[Timestamp]
