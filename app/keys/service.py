@@ -9,25 +9,34 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.clients.models import ClientKey
+from app.db.base import utcnow
+from app.db.tenancy import current_tenant
 from app.keys.models import PlatformKey, TenantKey
 from app.settings import Settings
 from crypto import (
     DataKey,
     EnvKeyProvider,
     FieldBinding,
+    KeyDestroyed,
     Keyring,
     LocalKeyFileProvider,
     MasterKeyProvider,
     UnknownKey,
+    client_context,
     new_data_key,
     seal,
     tenant_context,
+    unwrap_key,
+    wrap_key,
 )
 
 _MASTER = "keys.master"
 _KEYRING = "keys.keyring"
 PLATFORM_OWNER = "platform"
 _PLATFORM_CONTEXT = b"haven platform key"
+#: A client has one key for life: tenant-key rotation re-wraps it, erasure destroys it.
+CLIENT_KEY_ID = "c1"
 
 
 def master_provider_for(settings: Settings, *, create: bool) -> MasterKeyProvider:
@@ -76,7 +85,32 @@ def _load_key(session: Session, owner: str, key_id: str) -> DataKey:
         if tkey is None:
             raise UnknownKey(f"no tenant key {key_id}")
         return master(session).unwrap(tkey.wrapped, tenant_context(str(tenant_id)), key_id)
+    if owner.startswith("client:"):
+        return _load_client_key(session, uuid.UUID(owner.removeprefix("client:")), key_id)
     raise UnknownKey(f"unknown key owner kind for {key_id}")
+
+
+def _load_client_key(session: Session, client_id: uuid.UUID, key_id: str) -> DataKey:
+    tenant_id = _tenant(session)
+    row = session.get(ClientKey, (tenant_id, client_id, int(key_id.removeprefix("c"))))
+    if row is None:
+        raise UnknownKey(f"no client key {key_id}")
+    return _unwrap_client_key(session, tenant_id, row)
+
+
+def _unwrap_client_key(session: Session, tenant_id: uuid.UUID, row: ClientKey) -> DataKey:
+    if row.wrapped is None:
+        raise KeyDestroyed("this client was erased")
+    tenant_key = keyring(session).get(f"tenant:{tenant_id}", row.tenant_key_id)
+    context = client_context(str(tenant_id), str(row.client_id))
+    return unwrap_key(tenant_key, row.wrapped, context, row.key_id)
+
+
+def _tenant(session: Session) -> uuid.UUID:
+    tenant_id = current_tenant(session)
+    if tenant_id is None:
+        raise UnknownKey("no tenant bound to this session")
+    return tenant_id
 
 
 def _active_platform_key(session: Session) -> DataKey:
@@ -121,3 +155,82 @@ def create_tenant_key(session: Session, tenant_id: uuid.UUID) -> TenantKey:
     session.add(row)
     session.flush()
     return row
+
+
+def active_tenant_key(session: Session) -> DataKey:
+    """The newest unretired key version of the session's tenant."""
+    tenant_id = _tenant(session)
+    row = session.scalar(
+        select(TenantKey)
+        .where(TenantKey.retired_at.is_(None))
+        .order_by(TenantKey.version.desc())
+        .limit(1)
+    )
+    if row is None:
+        raise UnknownKey("this organisation has no key")
+    return keyring(session).get(f"tenant:{tenant_id}", row.key_id)
+
+
+def client_owner(client_id: uuid.UUID) -> str:
+    return f"client:{client_id}"
+
+
+def create_client_key(session: Session, client_id: uuid.UUID) -> DataKey:
+    """A new client's own key, wrapped by the tenant's active key."""
+    tenant_id = _tenant(session)
+    tenant_key = active_tenant_key(session)
+    dek = new_data_key(CLIENT_KEY_ID)
+    session.add(
+        ClientKey(
+            tenant_id=tenant_id,
+            client_id=client_id,
+            version=1,
+            key_id=dek.key_id,
+            wrapped=wrap_key(tenant_key, dek, client_context(str(tenant_id), str(client_id))),
+            tenant_key_id=tenant_key.key_id,
+        )
+    )
+    return dek
+
+
+def binding(session: Session, table: str, column: str, row_id: uuid.UUID) -> FieldBinding:
+    """Associated data for a sealed column: tenant, table, column and row."""
+    return FieldBinding(str(_tenant(session)), table, column, str(row_id))
+
+
+def seal_for_client(
+    session: Session, client_id: uuid.UUID, where: FieldBinding, plaintext: str
+) -> bytes:
+    key = keyring(session).get(client_owner(client_id), CLIENT_KEY_ID)
+    return seal(key, plaintext, where)
+
+
+def open_for_client(
+    session: Session, client_id: uuid.UUID, sealed: bytes, where: FieldBinding
+) -> str:
+    """Plaintext of one sealed value. Callers are reveal paths that check and audit."""
+    return keyring(session).open(client_owner(client_id), sealed, where)
+
+
+def preload_client_keys(session: Session, client_ids: list[uuid.UUID]) -> None:
+    """Unwrap a page of client keys with one query instead of one per client."""
+    ring = keyring(session)
+    wanted = [c for c in client_ids if (client_owner(c), CLIENT_KEY_ID) not in ring]
+    if not wanted:
+        return
+    rows = session.scalars(select(ClientKey).where(ClientKey.client_id.in_(wanted)))
+    for row in rows:
+        if row.wrapped is not None:
+            # The rows are now in the identity map: the loader finds them without a query.
+            ring.get(client_owner(row.client_id), row.key_id)
+
+
+def destroy_client_keys(session: Session, client_id: uuid.UUID) -> int:
+    """Crypto-shredding: drop every wrapped key of the client. Returns how many."""
+    rows = session.scalars(select(ClientKey).where(ClientKey.client_id == client_id)).all()
+    for row in rows:
+        row.wrapped = None
+        row.destroyed_at = utcnow()
+    keyring(session).discard(client_owner(client_id))
+    session.flush()
+    return len(rows)

@@ -27,4 +27,12 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(tenant_views.bp)
     app.register_blueprint(home_views.bp)
+    from app.assistance import views as assistance_views
+    from app.cases import views as case_views
+    from app.claims import views as claim_views
+    from app.clients import views as client_views
+    from app.referrals import views as referral_views
+
+    for domain in (client_views, case_views, assistance_views, claim_views, referral_views):
+        app.register_blueprint(domain.bp)
     register_commands(app)

@@ -3,13 +3,14 @@ grants, claims, referrals, anonymous contacts; all under row-level security
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 18:54:15.474580
+Create Date: 2026-11-23 18:55:51.701725
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
 
 revision = "0002"
 down_revision = "0001"

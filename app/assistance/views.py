@@ -1,0 +1,7 @@
+"""HTML views of the assistance domain."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("assistance", __name__)

@@ -1,0 +1,7 @@
+"""HTML views of the cases domain."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("cases", __name__)

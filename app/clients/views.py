@@ -1,0 +1,7 @@
+"""HTML views of the clients domain."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("clients", __name__)
