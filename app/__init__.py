@@ -31,6 +31,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE="en",
         BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS),
         TESTING=settings.testing,
+        # Forms carry at most a few notes of 10,000 characters; anything bigger is refused
+        # (413) before it is parsed.
+        MAX_CONTENT_LENGTH=1024 * 1024,
         WTF_CSRF_SSL_STRICT=settings.production,
     )
     app.extensions["haven.settings"] = settings

@@ -46,7 +46,7 @@ def work() -> Iterator[HavenSession]:
 def register_commands(app: Flask) -> None:
     from app.demo import demo_command
 
-    for command in (db_group, org_group, user_group, demo_command):
+    for command in (db_group, org_group, user_group, token_group, demo_command):
         app.cli.add_command(command)
 
 
@@ -149,6 +149,37 @@ def user_reset_password(email: str) -> None:
         one_time = auth.reset_password(session, user)
         sessions.revoke_all_sessions(session, user.id)
         click.echo(f"{user.email}: one-time password {one_time}")
+
+
+@click.group("token", cls=AppGroup, help="API tokens for integrations.")
+def token_group() -> None: ...
+
+
+@token_group.command("create", help="Create a token for one organisation and role.")
+@click.option("--org", "slug", required=True)
+@click.option("--name", required=True, help="what the integration is")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+def token_create(slug: str, name: str, role: str) -> None:
+    from app.auth.tokens import create_api_token
+
+    with work() as session:
+        org = _in_org(session, slug)
+        with acting_in(session, org.id):
+            raw, token = create_api_token(session, Actor.system(org.id), name, Role(role))
+        click.echo(f"token {token.id} for {org.slug} as {role} (shown once):\n{raw}")
+
+
+@token_group.command("revoke", help="Revoke a token at once.")
+@click.option("--org", "slug", required=True)
+@click.option("--id", "token_id", required=True, type=click.UUID)
+def token_revoke(slug: str, token_id: Any) -> None:
+    from app.auth.tokens import revoke_api_token
+
+    with work() as session:
+        org = _in_org(session, slug)
+        with acting_in(session, org.id):
+            revoke_api_token(session, Actor.system(org.id), token_id)
+        click.echo(f"token {token_id} revoked")
 
 
 def _user(session: HavenSession, email: str) -> User:

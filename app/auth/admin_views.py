@@ -10,6 +10,7 @@ import uuid
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -72,7 +73,7 @@ def roles(user_id: uuid.UUID) -> Response | str | tuple[str, int]:
 def revoke_sessions(user_id: uuid.UUID) -> Response:
     if ActionForm().validate_on_submit():
         count = sessions.revoke_member_sessions(db(), actor(), user_id)
-        flash(_("%(count)d sessions ended.", count=count))
+        flash(ngettext("%(num)d session ended.", "%(num)d sessions ended.", count))
     if user_id == current_user.user.id:
         return redirect(url_for("auth.sign_in"))
     return redirect(url_for("admin.members"))

@@ -133,3 +133,26 @@ def _aware(value: datetime) -> datetime:
     from datetime import UTC
 
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class ApiToken(TenantScoped, Base):
+    """A token for an integration: one organisation, one role, hashed at rest, revocable.
+
+    The token reads ``hvn_<tenant id hex>_<secret>``: the tenant part lets the server bind
+    the tenant (and so pass row-level security) before it looks the hash up.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[UUIDPk]
+    #: What the integration is, e.g. "helpline CRM sync".
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, create_constraint=True, length=32)
+    )
+    #: SHA-256 of the secret part; the secret is shown once at creation.
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    created_at: Mapped[Timestamp]
+    last_used_at: Mapped[OptionalTimestamp]
+    revoked_at: Mapped[OptionalTimestamp]

@@ -124,7 +124,7 @@ def membership_in(session: Session, ctx: Actor, user_id: uuid.UUID) -> Membershi
 
 def require_org_admin(ctx: Actor) -> None:
     """Organisation admins manage members; so do the platform admin and the operator's CLI."""
-    if ctx.user_id is None or ctx.is_platform_admin:
+    if ctx.is_system or ctx.is_platform_admin:
         return
     if not ctx.has_any(Role.org_admin):
         raise Forbidden(N_("Only an organisation admin can do this."))

@@ -20,7 +20,7 @@ _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
 def _require_platform_admin(ctx: Actor) -> None:
-    if ctx.user_id is not None and not ctx.is_platform_admin:
+    if not (ctx.is_system or ctx.is_platform_admin):
         raise Forbidden(N_("Only a platform admin can manage organisations."))
 
 

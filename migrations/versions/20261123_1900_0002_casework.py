@@ -1,9 +1,9 @@
 """casework: clients (sealed identity, keys), cases, risks, child module, assistance,
-grants, claims, referrals, anonymous contacts; all under row-level security
+grants, claims, referrals, anonymous contacts, API tokens; all under row-level security
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 18:55:51.701725
+Create Date: 2026-11-23 18:57:54.624943
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ depends_on = None
 #: Frozen here: the tenant-owned tables this revision creates.
 TENANT_TABLES = (
     "anonymous_contacts",
+    "api_tokens",
     "clients",
     "grants",
     "service_subtypes",
@@ -90,6 +91,40 @@ def upgrade() -> None:
             ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_anonymous_contacts")),
+    )
+    op.create_table(
+        "api_tokens",
+        sa.Column("tenant_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column(
+            "role",
+            sa.Enum(
+                "caseworker",
+                "supervisor",
+                "org_admin",
+                "auditor",
+                "funder",
+                name="role",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("token_hash", sa.LargeBinary(length=32), nullable=False),
+        sa.Column("created_by", sa.Uuid(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"],
+            ["organisations.id"],
+            name=op.f("fk_api_tokens_tenant_id_organisations"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_api_tokens")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
     )
     op.create_table(
         "clients",
@@ -893,4 +928,5 @@ def downgrade() -> None:
         batch_op.drop_index("ix_clients_blind_index_date_of_birth")
 
     op.drop_table("clients")
+    op.drop_table("api_tokens")
     op.drop_table("anonymous_contacts")
