@@ -45,8 +45,9 @@ def work() -> Iterator[HavenSession]:
 
 def register_commands(app: Flask) -> None:
     from app.demo import demo_command
+    from app.keys.cli import keys_group
 
-    for command in (db_group, org_group, user_group, token_group, demo_command):
+    for command in (db_group, org_group, user_group, token_group, keys_group, demo_command):
         app.cli.add_command(command)
 
 

@@ -57,9 +57,10 @@ class Client(TenantScoped, Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "code"),
         Index("ix_clients_created", "tenant_id", "created_at"),
-        *(Index(f"ix_clients_blind_index_{f}", "tenant_id", f"blind_index_{f}") for f in (
-            "name", "date_of_birth", "identity_document", "phone"
-        )),
+        *(
+            Index(f"ix_clients_blind_index_{f}", "tenant_id", f"blind_index_{f}")
+            for f in ("name", "date_of_birth", "identity_document", "phone")
+        ),
     )
 
     id: Mapped[UUIDPk]

@@ -1,19 +1,93 @@
-"""Clients: the business rules. Everything here is tenant-scoped through the session."""
+"""Clients: the business rules. Everything here is tenant-scoped through the session.
+
+A client is a pseudonym code plus coarse facts in the clear (reports need them) and
+optional identity fields sealed one by one under the client's own key. Nothing here
+decrypts except :func:`reveal_field` (audited) and :func:`search_identity` (which decrypts
+candidates only to confirm them and returns clients, not values).
+"""
 
 from __future__ import annotations
 
+import logging
 import uuid
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit.service import record_event
 from app.auth.models import Role
-from app.clients.models import Client
+from app.clients import indexes
+from app.clients.models import INDEXED_FIELDS, SEALED_FIELDS, Client
+from app.clients.pseudonyms import canonical_code, new_code
+from app.clients.regions import region_of
+from app.clients.validation import ClientFacts, validate_facts, validate_identity
 from app.context import Actor
-from app.errors import Forbidden, NotFound
+from app.db.base import utcnow
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.i18n import N_
+from app.keys.service import (
+    active_tenant_key,
+    binding,
+    create_client_key,
+    destroy_client_keys,
+    live_tenant_keys,
+    open_for_client,
+    preload_client_keys,
+    seal_for_client,
+    wrapping_tenant_key,
+)
+from app.taxonomy import AgeBand, Gender, VictimStatus
+from crypto import CryptoError, KeyDestroyed, seal
+
+log = logging.getLogger("haven.clients")
 
 #: Roles that work with client records. Admins, auditors and funders never see clients.
 CASEWORK_ROLES = (Role.caseworker, Role.supervisor)
+MAX_PER_PAGE = 200
+
+
+class ClientErased(Conflict):
+    """The client's identity was destroyed (crypto-shredding); only coarse facts remain."""
+
+
+class FieldUnreadable(Conflict):
+    """A sealed value failed to open: damaged, or moved from another row or tenant."""
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    """One line of the client list: the pseudonym and coarse facts, never identity."""
+
+    id: uuid.UUID
+    code: str
+    created_at: datetime
+    gender: Gender
+    age_band: AgeBand
+    is_minor: bool
+    nationality: str | None
+    nationality_region: str | None
+    victim_status: VictimStatus
+    erased: bool
+
+
+@dataclass(frozen=True)
+class ClientPage:
+    rows: list[ClientRow]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.per_page < self.total
 
 
 def require_casework(ctx: Actor) -> None:
@@ -27,4 +101,240 @@ def get_client(session: Session, ctx: Actor, client_id: uuid.UUID) -> Client:
     client = session.get(Client, (ctx.tenant_id, client_id))
     if client is None:
         raise NotFound(N_("No such client."))
+    return client
+
+
+def register_client(
+    session: Session,
+    ctx: Actor,
+    facts: Mapping[str, Any],
+    identity: Mapping[str, Any] | None = None,
+) -> Client:
+    """Intake: a new client with a fresh pseudonym, coarse facts and optional identity."""
+    require_casework(ctx)
+    clean_facts, clean_identity = _validate_both(facts, identity or {})
+    client = Client(id=uuid.uuid4(), code=_unique_code(session), created_by=ctx.user_id)
+    _apply_facts(client, clean_facts)
+    session.add(client)
+    session.flush()  # the client row first: its key row refers to it
+    key = create_client_key(session, client.id)
+    given = {k: v for k, v in clean_identity.items() if v is not None}
+    for field, text in given.items():
+        where = binding(session, "clients", field, client.id)
+        setattr(client, f"sealed_{field}", seal(key, text, where))
+    indexes.set_indexes(client, active_tenant_key(session), given)
+    session.flush()
+    record_event(session, ctx, "client.registered", "client", client.id, fields=sorted(given))
+    return client
+
+
+def _validate_both(
+    facts: Mapping[str, Any], identity: Mapping[str, Any]
+) -> tuple[ClientFacts, dict[str, str | None]]:
+    """Both checked before either fails, so a form shows every problem at once."""
+    problems: dict[str, list[str]] = {}
+    clean_facts, clean_identity = ClientFacts(), {}
+    try:
+        clean_facts = validate_facts(facts)
+    except ValidationFailed as error:
+        problems.update(error.fields)
+    try:
+        clean_identity = validate_identity(identity)
+    except ValidationFailed as error:
+        problems.update(error.fields)
+    if problems:
+        raise ValidationFailed(problems)
+    return clean_facts, clean_identity
+
+
+def _unique_code(session: Session) -> str:
+    for _ in range(50):
+        code = new_code()
+        if session.scalar(select(Client.id).where(Client.code == code)) is None:
+            return code
+    raise RuntimeError("no free pseudonym code after 50 draws")  # ~117 million codes
+
+
+def _apply_facts(client: Client, facts: ClientFacts) -> None:
+    for name, value in asdict(facts).items():
+        setattr(client, name, value)
+    client.nationality_region = region_of(facts.nationality)
+
+
+def current_facts(client: Client) -> ClientFacts:
+    return ClientFacts(**{name: getattr(client, name) for name in ClientFacts.__annotations__})
+
+
+def update_client_facts(
+    session: Session, ctx: Actor, client_id: uuid.UUID, facts: Mapping[str, Any]
+) -> Client:
+    """Change some coarse facts; fields not given keep their value."""
+    client = get_client(session, ctx, client_id)
+    updated = validate_facts(facts, base=current_facts(client))
+    _apply_facts(client, updated)
+    session.flush()
+    record_event(session, ctx, "client.facts_updated", "client", client.id, fields=sorted(facts))
+    return client
+
+
+def update_identity(
+    session: Session, ctx: Actor, client_id: uuid.UUID, changes: Mapping[str, Any]
+) -> Client:
+    """Seal new values for the given identity fields; None or blank clears a field."""
+    client = _live_client(session, ctx, client_id)
+    clean = validate_identity(changes)
+    for field, text in clean.items():
+        sealed = None
+        if text is not None:
+            sealed = seal_for_client(
+                session, client.id, binding(session, "clients", field, client.id), text
+            )
+        setattr(client, f"sealed_{field}", sealed)
+    indexes.set_indexes(client, wrapping_tenant_key(session, client.id), clean)
+    session.flush()
+    record_event(session, ctx, "client.identity_updated", "client", client.id, fields=sorted(clean))
+    return client
+
+
+def _live_client(session: Session, ctx: Actor, client_id: uuid.UUID) -> Client:
+    client = get_client(session, ctx, client_id)
+    if client.erased_at is not None:
+        raise ClientErased(N_("This client was erased: their identity no longer exists."))
+    return client
+
+
+def list_clients(session: Session, ctx: Actor, page: int = 1, per_page: int = 50) -> ClientPage:
+    """Newest first, one page; pseudonym and coarse facts only (no sealed column loaded)."""
+    require_casework(ctx)
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
+    page = max(page, 1)
+    total = session.scalar(select(func.count()).select_from(Client)) or 0
+    result = session.execute(
+        select(
+            Client.id,
+            Client.code,
+            Client.created_at,
+            Client.gender,
+            Client.age_band,
+            Client.is_minor,
+            Client.nationality,
+            Client.nationality_region,
+            Client.victim_status,
+            Client.erased_at.is_not(None).label("erased"),
+        )
+        .order_by(Client.created_at.desc(), Client.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    rows = [ClientRow(**row._mapping) for row in result]
+    return ClientPage(rows, page, per_page, total)
+
+
+def find_by_code(session: Session, ctx: Actor, code: str) -> Client:
+    """The client with this pseudonym ("k7 mora 42" finds K7-MORA-42)."""
+    require_casework(ctx)
+    canonical = canonical_code(code)
+    client = None
+    if canonical is not None:
+        client = session.scalar(select(Client).where(Client.code == canonical))
+    if client is None:
+        raise NotFound(N_("No client has this code."))
+    return client
+
+
+def search_identity(session: Session, ctx: Actor, field: str, value: str) -> list[Client]:
+    """Clients whose sealed ``field`` equals ``value`` (normalised), through the blind index.
+
+    XXX: the index is truncated, so it returns candidates shared by several people; each
+    is decrypted and compared here, and only confirmed matches leave this function.
+    """
+    require_casework(ctx)
+    _check_search(field, value)
+    column = getattr(Client, f"blind_index_{field}")
+    wanted = {indexes.index_of(key, field, value) for key in live_tenant_keys(session)}
+    candidates = list(
+        session.scalars(select(Client).where(Client.erased_at.is_(None), column.in_(wanted)))
+    )
+    preload_client_keys(session, [c.id for c in candidates])
+    matches = [c for c in candidates if _confirmed(session, c, field, value)]
+    record_event(session, ctx, "client.searched", None, None, field=field, matches=len(matches))
+    return sorted(matches, key=lambda c: c.code)
+
+
+def _check_search(field: str, value: str) -> None:
+    if field not in INDEXED_FIELDS:
+        raise ValidationFailed({"field": [N_("Not one of the allowed values.")]})
+    if not value.strip():
+        raise ValidationFailed({"value": [N_("Enter what to search for.")]})
+    if len(value) > 200:
+        raise ValidationFailed({"value": [N_("At most 200 characters.")]})
+    try:
+        indexes.NORMALISERS[field](value)
+    except ValueError:
+        raise ValidationFailed({"value": [N_("Not a date (YYYY-MM-DD).")]}) from None
+
+
+def _confirmed(session: Session, client: Client, field: str, value: str) -> bool:
+    sealed: bytes | None = getattr(client, f"sealed_{field}")
+    if sealed is None:
+        return False
+    try:
+        stored = open_for_client(
+            session, client.id, sealed, binding(session, "clients", field, client.id)
+        )
+    except CryptoError as error:
+        log.warning("search: client %s %s unreadable (%s)", client.id, field, type(error).__name__)
+        return False
+    return indexes.same_value(field, stored, value)
+
+
+def sealed_fields(client: Client) -> dict[str, bool]:
+    """Which identity fields hold a value, in form order (without opening any)."""
+    return {field: getattr(client, f"sealed_{field}") is not None for field in SEALED_FIELDS}
+
+
+def reveal_field(session: Session, ctx: Actor, client_id: uuid.UUID, field: str) -> str | None:
+    """Plaintext of one identity field, audited as ``client.reveal``; None if empty."""
+    if field not in SEALED_FIELDS:
+        raise ValidationFailed({"field": [N_("Not one of the allowed values.")]})
+    client = _live_client(session, ctx, client_id)
+    sealed: bytes | None = getattr(client, f"sealed_{field}")
+    if sealed is None:
+        return None
+    try:
+        text = open_for_client(
+            session, client.id, sealed, binding(session, "clients", field, client.id)
+        )
+    except KeyDestroyed:
+        raise ClientErased(N_("This client was erased: their identity no longer exists.")) from None
+    except CryptoError as error:
+        # XXX: log ids and the error class only; the value could be someone else's.
+        log.warning("reveal: client %s %s unreadable (%s)", client.id, field, type(error).__name__)
+        raise FieldUnreadable(N_("This field cannot be opened: it is damaged.")) from None
+    record_event(session, ctx, "client.reveal", "client", client.id, field=field)
+    return text
+
+
+def erase_client(session: Session, ctx: Actor, client_id: uuid.UUID) -> Client:
+    """Crypto-shredding: destroy the client's key so no sealed value of theirs (identity,
+    notes in every record) can be opened again. The pseudonym, coarse facts and records
+    stay, so reports still count the person. Supervisors only; repeating it is harmless.
+
+    XXX: a backup taken before the erasure still holds the wrapped key, and the tenant
+    and master keys that unwrap it, until that backup expires; see the README.
+    """
+    if not ctx.has_any(Role.supervisor):
+        raise Forbidden(N_("Only a supervisor can erase a client."))
+    client = get_client(session, ctx, client_id)
+    if client.erased_at is not None:
+        return client
+    destroyed = destroy_client_keys(session, client.id)
+    indexes.clear_indexes(client)
+    # The ciphertext is unreadable already; clearing it as well means that an old wrapped
+    # key restored from a backup meets nothing in the live database.
+    for field in SEALED_FIELDS:
+        setattr(client, f"sealed_{field}", None)
+    client.erased_at = utcnow()
+    session.flush()
+    record_event(session, ctx, "client.erased", "client", client.id, keys_destroyed=destroyed)
     return client

@@ -1,7 +1,194 @@
-"""HTML views of the clients domain."""
+"""HTML views of the clients domain: list and search, intake, overview with reveal, identity
+and facts editing, erasure.
+
+XXX: URLs and page titles carry the client id and pseudonym code only. Searches and
+reveals are POSTed and answered in that response (never redirected to a URL holding the
+value), and every page is sent with ``Cache-Control: no-store`` (app.web.security).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import uuid
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from app.auth.access import in_organisation
+from app.auth.forms import ActionForm
+from app.auth.models import Role
+from app.clients import service
+from app.clients.forms import (
+    IDENTITY_LABELS,
+    LABELS,
+    EraseForm,
+    FactsForm,
+    IdentityForm,
+    IntakeForm,
+    SearchForm,
+    country_name,
+    region_name,
+)
+from app.clients.models import Client
+from app.errors import NotFound, ValidationFailed
+from app.web.request import actor, db
+from app.web.views import form_errors
 
 bp = Blueprint("clients", __name__)
+CASEWORK = (Role.caseworker, Role.supervisor)
+View = Response | str | tuple[str, int]
+
+
+def _apply(form: FlaskForm, error: ValidationFailed) -> None:
+    """Service messages onto the form's fields (unknown names onto the first field)."""
+    for name, messages in error.fields.items():
+        field = form._fields.get(name) or next(f for f in form if f.name != "csrf_token")
+        field.errors = list(field.errors) + [_(m) for m in messages]
+
+
+def _display() -> dict[str, Any]:
+    return {"labels": LABELS, "country_name": country_name, "region_name": region_name}
+
+
+@bp.route("/clients")
+@in_organisation(*CASEWORK)
+def index() -> str:
+    page = service.list_clients(db(), actor(), request.args.get("page", 1, type=int))
+    return render_template("clients/index.html", page=page, form=SearchForm(), **_display())
+
+
+@bp.route("/clients/search", methods=["POST"])
+@in_organisation(*CASEWORK)
+def search() -> View:
+    form = SearchForm()
+    results: list[Client] | None = None
+    if form.validate_on_submit():
+        try:
+            results = _search(form.kind.data, form.value.data)
+        except ValidationFailed as error:
+            _apply(form, error)
+    page = service.list_clients(db(), actor(), 1)
+    html = render_template(
+        "clients/index.html", page=page, form=form, results=results, **_display()
+    )
+    return html, form_errors(form)
+
+
+def _search(kind: str, value: str) -> list[Client]:
+    if kind == "code":
+        try:
+            return [service.find_by_code(db(), actor(), value)]
+        except NotFound:
+            return []
+    return service.search_identity(db(), actor(), kind, value)
+
+
+@bp.route("/clients/new", methods=["GET", "POST"])
+@in_organisation(*CASEWORK)
+def new() -> View:
+    form = IntakeForm()
+    if form.validate_on_submit():
+        try:
+            client = service.register_client(db(), actor(), form.facts(), form.identity())
+        except ValidationFailed as error:
+            _apply(form, error)
+        else:
+            flash(_("Client %(code)s registered.", code=client.code))
+            return redirect(url_for("clients.overview", client_id=client.id))
+    return render_template("clients/new.html", form=form), form_errors(form)
+
+
+@bp.route("/clients/<uuid:client_id>")
+@in_organisation(*CASEWORK)
+def overview(client_id: uuid.UUID) -> str:
+    return _overview(service.get_client(db(), actor(), client_id))
+
+
+def _overview(client: Client, revealed: tuple[str, str | None] | None = None) -> str:
+    return render_template(
+        "clients/overview.html",
+        client=client,
+        active_tab="overview",
+        sealed=service.sealed_fields(client),
+        field_labels=IDENTITY_LABELS,
+        revealed=revealed,
+        action=ActionForm(),
+        **_display(),
+    )
+
+
+@bp.route("/clients/<uuid:client_id>/reveal", methods=["POST"])
+@in_organisation(*CASEWORK)
+def reveal(client_id: uuid.UUID) -> View:
+    """The value is shown in this response only: nothing to bookmark, nothing cached."""
+    client = service.get_client(db(), actor(), client_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("clients.overview", client_id=client.id))
+    field = request.form.get("field", "")
+    value = service.reveal_field(db(), actor(), client.id, field)
+    return _overview(client, revealed=(field, value))
+
+
+@bp.route("/clients/<uuid:client_id>/identity", methods=["GET", "POST"])
+@in_organisation(*CASEWORK)
+def identity(client_id: uuid.UUID) -> View:
+    client = service.get_client(db(), actor(), client_id)
+    form = IdentityForm()
+    if form.validate_on_submit():
+        try:
+            service.update_identity(db(), actor(), client.id, form.changes())
+        except ValidationFailed as error:
+            _apply(form, error)
+        else:
+            flash(_("Identity saved."))
+            return redirect(url_for("clients.overview", client_id=client.id))
+    html = render_template(
+        "clients/identity.html",
+        client=client,
+        active_tab="overview",
+        form=form,
+        sealed=service.sealed_fields(client),
+    )
+    return html, form_errors(form)
+
+
+@bp.route("/clients/<uuid:client_id>/facts", methods=["GET", "POST"])
+@in_organisation(*CASEWORK)
+def facts(client_id: uuid.UUID) -> View:
+    client = service.get_client(db(), actor(), client_id)
+    form = FactsForm(data=_facts_data(client) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            service.update_client_facts(db(), actor(), client.id, form.facts())
+        except ValidationFailed as error:
+            _apply(form, error)
+        else:
+            flash(_("Facts saved."))
+            return redirect(url_for("clients.overview", client_id=client.id))
+    html = render_template("clients/facts.html", client=client, active_tab="overview", form=form)
+    return html, form_errors(form)
+
+
+def _facts_data(client: Client) -> dict[str, Any]:
+    data = service.current_facts(client).__dict__.copy()
+    data["languages"] = ", ".join(client.languages)
+    data["nationality"] = client.nationality or ""
+    return data
+
+
+@bp.route("/clients/<uuid:client_id>/erase", methods=["GET", "POST"])
+@in_organisation(Role.supervisor)
+def erase(client_id: uuid.UUID) -> View:
+    client = service.get_client(db(), actor(), client_id)
+    form = EraseForm()
+    if form.validate_on_submit():
+        if form.confirm_code.data.strip().upper() != client.code:
+            form.confirm_code.errors = [_("This is not the client's code.")]
+        else:
+            service.erase_client(db(), actor(), client.id)
+            flash(_("Client %(code)s was erased.", code=client.code))
+            return redirect(url_for("clients.overview", client_id=client.id))
+    html = render_template("clients/erase.html", client=client, active_tab="overview", form=form)
+    return html, form_errors(form)

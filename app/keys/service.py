@@ -171,6 +171,32 @@ def active_tenant_key(session: Session) -> DataKey:
     return keyring(session).get(f"tenant:{tenant_id}", row.key_id)
 
 
+def tenant_owner(tenant_id: uuid.UUID) -> str:
+    return f"tenant:{tenant_id}"
+
+
+def tenant_key(session: Session, key_id: str) -> DataKey:
+    """One version (``t<n>``) of the session's tenant key, unwrapped (cached per request)."""
+    return keyring(session).get(tenant_owner(_tenant(session)), key_id)
+
+
+def live_tenant_keys(session: Session) -> list[DataKey]:
+    """Every unretired version of the session's tenant key, newest first. More than one
+    only while a tenant-key rotation is under way."""
+    rows = session.scalars(
+        select(TenantKey).where(TenantKey.retired_at.is_(None)).order_by(TenantKey.version.desc())
+    ).all()
+    return [tenant_key(session, row.key_id) for row in rows]
+
+
+def wrapping_tenant_key(session: Session, client_id: uuid.UUID) -> DataKey:
+    """The tenant key version that wraps the client's key (its blind indexes use it too)."""
+    row = session.get(ClientKey, (_tenant(session), client_id, 1))
+    if row is None:
+        raise UnknownKey("this client has no key")
+    return tenant_key(session, row.tenant_key_id)
+
+
 def client_owner(client_id: uuid.UUID) -> str:
     return f"client:{client_id}"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -10,6 +11,7 @@ from werkzeug.wrappers import Response
 from app.auth.access import signed_in
 from app.auth.forms import ActionForm, ChooseOrganisationForm
 from app.auth.service import memberships_of
+from app.errors import ValidationFailed
 from app.i18n import N_
 from app.tenants.models import Organisation
 from app.web.extensions import login_manager
@@ -22,9 +24,23 @@ def form_errors(form: FlaskForm) -> int:
     return 422 if form.errors else 200
 
 
+def show_errors(form: FlaskForm, error: ValidationFailed) -> None:
+    """A service's per-field messages on the form's fields, in the user's language; a
+    message for a field the form lacks goes to the error page (still a 422)."""
+    if any(getattr(form, name, None) is None for name in error.fields):
+        raise error
+    for name, messages in error.fields.items():
+        field = getattr(form, name)
+        field.errors = list(field.errors) + [_(m) for m in messages]
+
+
 @bp.app_context_processor
 def _layout() -> dict[str, object]:
-    """What the page header needs: the organisation switcher and the sign-out button."""
+    """What the page header needs: the organisation switcher and the sign-out button.
+
+    The forms never read the request body (formdata=None): an error page for a body that
+    was refused (413) must not parse it again.
+    """
     if not current_user.is_authenticated:
         return {"nav_orgs": [], "current_org": None}
     from app.web.request import db
@@ -34,8 +50,8 @@ def _layout() -> dict[str, object]:
     return {
         "nav_orgs": [o for o in orgs if o is not None],
         "current_org": next((o for o in orgs if o and o.id == current), None),
-        "switch_form": ChooseOrganisationForm(),
-        "action_form": ActionForm(),
+        "switch_form": ChooseOrganisationForm(formdata=None),
+        "action_form": ActionForm(formdata=None),
     }
 
 

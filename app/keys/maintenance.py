@@ -1,0 +1,415 @@
+"""Key maintenance across organisations: rotate, retire, report, verify. For the ``haven
+keys`` commands (``app.keys.cli``); never on a request path.
+
+The tenant guard filters every statement to one organisation, so cross-tenant work loops
+over organisations and binds the session to each in turn with ``acting_in``.
+
+Resumability (a crash or Ctrl-C half-way leaves every value readable, and running the
+same command again finishes the job):
+
+- master rotation adds a master version only when every live key is already under the
+  active one; otherwise it resumes re-wrapping under the active version;
+- tenant rotation creates ``t<n+1>`` only when the tenant has one live version; while two
+  are live it resumes moving client keys to the newest, and retires the older versions
+  once no client key is wrapped by them. A client key and the client's blind indexes move
+  together in one row update, so either both are under the old version or both under the
+  new one (``app.clients.indexes``).
+
+No sealed field is ever re-encrypted: only wrapped keys change.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.clients.indexes import set_indexes
+from app.clients.models import INDEXED_FIELDS, SEALED_FIELDS, Client, ClientKey
+from app.db.base import utcnow
+from app.db.tenancy import acting_in
+from app.errors import Conflict, NotFound
+from app.keys.models import PlatformKey, TenantKey
+from app.keys.service import (
+    _PLATFORM_CONTEXT,
+    binding,
+    client_owner,
+    keyring,
+    master,
+    preload_client_keys,
+    tenant_key,
+)
+from app.tenants.models import Organisation
+from crypto import (
+    CryptoError,
+    client_context,
+    new_data_key,
+    rewrap,
+    rewrap_to_active,
+    tenant_context,
+    wrapped_by,
+)
+
+log = logging.getLogger("haven.keys")
+
+
+class KeyMaintenanceError(Conflict):
+    """A maintenance step that would make data unreadable, refused. Message names keys."""
+
+
+@dataclass(frozen=True)
+class MasterRotation:
+    active: str
+    #: The version this run created; None when it resumed an interrupted rotation.
+    added: str | None
+    rewrapped: int
+
+
+@dataclass(frozen=True)
+class TenantRotation:
+    tenant_id: uuid.UUID
+    target: str
+    rewrapped: int
+    remaining: int
+    retired: list[str]
+
+
+def _organisations(session: Session) -> list[Organisation]:
+    return list(session.scalars(select(Organisation).order_by(Organisation.slug)))
+
+
+def _live_tenant_rows(session: Session) -> list[TenantKey]:
+    return list(
+        session.scalars(
+            select(TenantKey).where(TenantKey.retired_at.is_(None)).order_by(TenantKey.version)
+        )
+    )
+
+
+#: A key wrapped by a master version, with its tenant (None for a platform key).
+_MasterWrapped = tuple[uuid.UUID | None, TenantKey | PlatformKey]
+
+
+def _wrapped_master_keys(session: Session) -> list[_MasterWrapped]:
+    """Every live key wrapped by a master version: tenant keys (per tenant) and platform keys."""
+    found: list[_MasterWrapped] = []
+    for org in _organisations(session):
+        with acting_in(session, org.id):
+            found.extend((org.id, row) for row in _live_tenant_rows(session))
+    found.extend((None, row) for row in session.scalars(select(PlatformKey)))
+    return found
+
+
+def rotate_master(session: Session) -> MasterRotation:
+    """New master version (unless resuming), then every live tenant key and platform key
+    re-wrapped under it. Retire the old version afterwards with :func:`retire_master`."""
+    provider = master(session)
+    keys = _wrapped_master_keys(session)
+    added = None
+    if all(wrapped_by(row.wrapped) == provider.active_key_id() for _, row in keys):
+        added = provider.add_version()
+    active = provider.active_key_id()
+    rewrapped = 0
+    for tenant_id, row in keys:
+        context = _PLATFORM_CONTEXT if tenant_id is None else tenant_context(str(tenant_id))
+        updated = rewrap_to_active(provider, row.wrapped, context, row.key_id)
+        if updated == row.wrapped:
+            continue
+        if tenant_id is None:
+            row.wrapped, row.master_key_id = updated, active
+            session.flush()
+        else:
+            with acting_in(session, tenant_id):
+                row.wrapped, row.master_key_id = updated, active
+        rewrapped += 1
+    log.info("master rotation: %d keys re-wrapped under %s", rewrapped, active)
+    return MasterRotation(active=active, added=added, rewrapped=rewrapped)
+
+
+def retire_master(session: Session, version: str) -> None:
+    """Destroy a master version once no live tenant key or platform key uses it."""
+    provider = master(session)
+    if version == provider.active_key_id():
+        raise KeyMaintenanceError(f"{version} is the active master key; rotate first")
+    if version not in provider.key_ids():
+        raise NotFound(f"no master key {version}")
+    users = sum(1 for _, row in _wrapped_master_keys(session) if wrapped_by(row.wrapped) == version)
+    if users:
+        raise KeyMaintenanceError(
+            f"{users} keys are still wrapped by {version}; run rotate-master to finish first"
+        )
+    provider.retire(version)
+    log.info("master key %s retired", version)
+
+
+def rotate_tenant(
+    session: Session, tenant_id: uuid.UUID, *, batch_size: int | None = None
+) -> TenantRotation:
+    """Move the tenant's client keys (and their blind indexes) to a new tenant key version.
+
+    ``batch_size`` limits how many client keys this call moves, so that a large tenant is
+    rotated in several committed steps; call again until ``remaining`` is 0.
+    """
+    with acting_in(session, tenant_id):
+        target = _rotation_target(session, tenant_id)
+        pending = _pending_client_keys(session, target.key_id, batch_size)
+        _move_client_keys(session, tenant_id, target, pending)
+        remaining = len(_pending_client_keys(session, target.key_id, None))
+        retired = _retire_unused_versions(session, target) if remaining == 0 else []
+    return TenantRotation(tenant_id, target.key_id, len(pending), remaining, retired)
+
+
+def _rotation_target(session: Session, tenant_id: uuid.UUID) -> TenantKey:
+    live = _live_tenant_rows(session)
+    if not live:
+        raise NotFound("this organisation has no key")
+    if len(live) > 1:
+        return live[-1]  # resuming an interrupted rotation
+    newest = session.scalar(select(func.max(TenantKey.version))) or 0
+    dek = new_data_key(f"t{newest + 1}")
+    provider = master(session)
+    row = TenantKey(
+        tenant_id=tenant_id,
+        version=newest + 1,
+        key_id=dek.key_id,
+        wrapped=provider.wrap(dek, tenant_context(str(tenant_id))),
+        master_key_id=provider.active_key_id(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _pending_client_keys(session: Session, target: str, limit: int | None) -> list[ClientKey]:
+    query = (
+        select(ClientKey)
+        .where(ClientKey.wrapped.is_not(None), ClientKey.tenant_key_id != target)
+        .order_by(ClientKey.client_id)
+    )
+    return list(session.scalars(query if limit is None else query.limit(limit)))
+
+
+def _move_client_keys(
+    session: Session, tenant_id: uuid.UUID, target: TenantKey, rows: list[ClientKey]
+) -> None:
+    new_kek = tenant_key(session, target.key_id)
+    ids = [row.client_id for row in rows]
+    preload_client_keys(session, ids)
+    clients = {c.id: c for c in session.scalars(select(Client).where(Client.id.in_(ids)))}
+    for row in rows:
+        assert row.wrapped is not None
+        client = clients[row.client_id]
+        values = {f: _open_client_field(session, client, f) for f in INDEXED_FIELDS}
+        old_kek = tenant_key(session, row.tenant_key_id)
+        context = client_context(str(tenant_id), str(row.client_id))
+        row.wrapped = rewrap(old_kek, new_kek, row.wrapped, context, row.key_id)
+        row.tenant_key_id = target.key_id
+        set_indexes(client, new_kek, values)
+    session.flush()
+
+
+def _open_client_field(session: Session, client: Client, field: str) -> str | None:
+    sealed: bytes | None = getattr(client, f"sealed_{field}")
+    if sealed is None:
+        return None
+    where = binding(session, "clients", field, client.id)
+    return keyring(session).open(client_owner(client.id), sealed, where)
+
+
+def _retire_unused_versions(session: Session, target: TenantKey) -> list[str]:
+    retired = []
+    for row in _live_tenant_rows(session):
+        if row.version >= target.version:
+            continue
+        in_use = session.scalar(
+            select(func.count())
+            .select_from(ClientKey)
+            .where(ClientKey.wrapped.is_not(None), ClientKey.tenant_key_id == row.key_id)
+        )
+        if not in_use:
+            row.retired_at = utcnow()
+            retired.append(row.key_id)
+    session.flush()
+    return retired
+
+
+def organisation_id(session: Session, slug: str) -> uuid.UUID:
+    org = session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if org is None:
+        raise NotFound(f"no organisation with handle {slug}")
+    return org.id
+
+
+def safe_error(error: CryptoError) -> str:
+    """The error's class name: crypto messages carry no plaintext, but a class is enough."""
+    return type(error).__name__
+
+
+# --- status ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TenantKeyState:
+    key_id: str
+    #: Master version that wraps this tenant key (read from the wrapped blob itself).
+    master_key_id: str
+    retired: bool
+    #: Client keys wrapped by this version (destroyed ones excluded).
+    client_keys: int
+    #: Sealed values of those clients (identity fields and any record carrying client_id).
+    sealed_values: int
+
+
+@dataclass(frozen=True)
+class TenantState:
+    tenant_id: uuid.UUID
+    slug: str
+    keys: list[TenantKeyState]
+    erased_clients: int
+
+
+@dataclass(frozen=True)
+class KeyStatus:
+    active_master: str
+    master_versions: list[str]
+    #: Platform key id → master version that wraps it.
+    platform_keys: dict[str, str]
+    tenants: list[TenantState]
+
+    def keys_under(self, master_version: str) -> int:
+        """Live tenant keys and platform keys wrapped by ``master_version``."""
+        tenant = sum(
+            1
+            for t in self.tenants
+            for k in t.keys
+            if not k.retired and k.master_key_id == master_version
+        )
+        return tenant + sum(1 for m in self.platform_keys.values() if m == master_version)
+
+
+def key_status(session: Session) -> KeyStatus:
+    """Ids, versions and how many keys and values sit under each; no key is unwrapped."""
+    provider = master(session)
+    tenants = []
+    for org in _organisations(session):
+        with acting_in(session, org.id):
+            tenants.append(_tenant_state(session, org))
+    platform = {row.key_id: wrapped_by(row.wrapped) for row in session.scalars(select(PlatformKey))}
+    return KeyStatus(provider.active_key_id(), provider.key_ids(), platform, tenants)
+
+
+def _tenant_state(session: Session, org: Organisation) -> TenantState:
+    counted = session.execute(
+        select(ClientKey.tenant_key_id, func.count())
+        .where(ClientKey.wrapped.is_not(None))
+        .group_by(ClientKey.tenant_key_id)
+    )
+    client_keys = {key_id: count for key_id, count in counted}
+    values = _sealed_values_by_version(session)
+    keys = [
+        TenantKeyState(
+            row.key_id,
+            wrapped_by(row.wrapped),
+            row.retired_at is not None,
+            client_keys.get(row.key_id, 0),
+            values.get(row.key_id, 0),
+        )
+        for row in session.scalars(select(TenantKey).order_by(TenantKey.version))
+    ]
+    erased = session.scalar(select(func.count()).where(Client.erased_at.is_not(None))) or 0
+    return TenantState(org.id, org.slug, keys, erased)
+
+
+def _sealed_values_by_version(session: Session) -> dict[str, int]:
+    import app.db.registry  # noqa: F401 - every model, so every sealed column is counted
+    from app.db.base import Base
+
+    totals: dict[str, int] = {}
+    for mapper in Base.registry.mappers:
+        columns = [c for c in mapper.columns if c.key.startswith("sealed_")]
+        owner = mapper.columns.get("client_id")
+        if mapper.class_ is Client:
+            owner = mapper.columns["id"]
+        if not columns or owner is None:
+            continue
+        counts = session.execute(
+            select(ClientKey.tenant_key_id, *[func.count(c) for c in columns])
+            .join(mapper.class_, owner == ClientKey.client_id)
+            .where(ClientKey.wrapped.is_not(None))
+            .group_by(ClientKey.tenant_key_id)
+        )
+        for key_id, *per_column in counts:
+            totals[key_id] = totals.get(key_id, 0) + sum(per_column)
+    return totals
+
+
+# --- verification ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerifyFailure:
+    #: The client whose value failed, or None for a tenant or platform key.
+    client_id: uuid.UUID | None
+    #: Column (``sealed_name``) or key id (``t2``) that failed.
+    what: str
+    #: Error class only, e.g. ``SealBroken``: never a value.
+    error: str
+
+
+@dataclass(frozen=True)
+class TenantCheck:
+    slug: str
+    keys_checked: int
+    values_checked: int
+    failures: list[VerifyFailure]
+
+
+def verify_sample(session: Session, sample: int = 20) -> list[TenantCheck]:
+    """Unwrap every live key and open the sealed identity fields of up to ``sample``
+    random clients per organisation. Failures name ids and error classes only."""
+    checks = [_check_platform(session)]
+    for org in _organisations(session):
+        with acting_in(session, org.id):
+            checks.append(_check_tenant(session, org.slug, sample))
+    return checks
+
+
+def _check_platform(session: Session) -> TenantCheck:
+    failures, checked = [], 0
+    for row in session.scalars(select(PlatformKey)):
+        checked += 1
+        try:
+            keyring(session).get("platform", row.key_id)
+        except CryptoError as error:
+            failures.append(VerifyFailure(None, row.key_id, safe_error(error)))
+    return TenantCheck("(platform)", checked, 0, failures)
+
+
+_CLIENT_SEALED_COLUMNS = [f"sealed_{field}" for field in SEALED_FIELDS]
+
+
+def _check_tenant(session: Session, slug: str, sample: int) -> TenantCheck:
+    failures: list[VerifyFailure] = []
+    live = _live_tenant_rows(session)
+    for row in live:
+        try:
+            tenant_key(session, row.key_id)
+        except CryptoError as error:
+            failures.append(VerifyFailure(None, row.key_id, safe_error(error)))
+    clients = session.scalars(
+        select(Client).where(Client.erased_at.is_(None)).order_by(func.random()).limit(sample)
+    ).all()
+    opened = 0
+    for client in clients:
+        for column in _CLIENT_SEALED_COLUMNS:
+            if getattr(client, column) is None:
+                continue
+            try:
+                _open_client_field(session, client, column.removeprefix("sealed_"))
+                opened += 1
+            except CryptoError as error:
+                failures.append(VerifyFailure(client.id, column, safe_error(error)))
+    return TenantCheck(slug, len(live), opened, failures)
