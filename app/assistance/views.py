@@ -1,7 +1,286 @@
-"""HTML views of the assistance domain."""
+"""HTML views of the assistance domain: the client's services tab with the record-service
+form, group intake, anonymous contacts, and the grant and service-type settings.
+
+URLs carry ids and dates only, never client identity; the services tab shows the pseudonym.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from app.assistance import contacts as contact_service
+from app.assistance import forms, service
+from app.assistance import grants as catalogue
+from app.assistance import group as group_service
+from app.assistance.fields import latest_day
+from app.assistance.service import SERVICE_FIELDS
+from app.auth.access import in_organisation
+from app.auth.forms import ActionForm
+from app.auth.models import Role
+from app.clients.models import Client
+from app.clients.service import get_client
+from app.db.base import utcnow
+from app.errors import ValidationFailed
+from app.taxonomy import AgeBand, Gender, ServiceOutcome
+from app.web.request import actor, db
+from app.web.views import form_errors
 
 bp = Blueprint("assistance", __name__)
+
+CASEWORK = (Role.caseworker, Role.supervisor)
+MANAGERS = (Role.org_admin, Role.supervisor)
+Page = Response | str | tuple[str, int]
+#: Offered in the language box besides the client's own languages (BCP 47).
+COMMON_LANGUAGES = (
+    "en", "fr", "ru", "uk", "ro", "bg", "sq", "pl", "hu", "sk", "cs", "lt", "sr", "tr",
+    "ar", "fa", "prs", "ps", "ur", "hi", "bn", "pa", "ne", "zh", "vi", "th", "tl",
+    "es", "pt", "pt-BR", "am", "ti", "so", "yo", "ig", "ha", "sw",
+)  # fmt: skip
+
+
+@bp.route("/clients/<uuid:client_id>/services", methods=["GET", "POST"])
+@in_organisation(*CASEWORK)
+def services(client_id: uuid.UUID) -> Page:
+    client = get_client(db(), actor(), client_id)
+    if request.method == "POST":
+        form = forms.RecordServiceForm()
+    else:
+        form = forms.RecordServiceForm(data=_service_defaults(client.preferred_language))
+    if form.validate_on_submit():
+        try:
+            service.record_service(db(), actor(), client.id, _fields(form, SERVICE_FIELDS))
+        except ValidationFailed as error:
+            _apply(form, error)
+        else:
+            flash(_("Service recorded."))
+            return redirect(_after_record(client.id, form))
+    return _services_page(client, form), form_errors(form)
+
+
+def _after_record(client_id: uuid.UUID, form: forms.RecordServiceForm) -> str:
+    if form.record_another.data:
+        # Keep the date: a caseworker catching up records a day's services in a row.
+        on = form.started_on.data.isoformat()
+        return url_for(".services", client_id=client_id, on=on, _anchor="record")
+    return url_for(".services", client_id=client_id, _anchor="history")
+
+
+def _services_page(client: Client, form: forms.RecordServiceForm) -> str:
+    records = service.list_services(db(), actor(), client.id)
+    subtypes, grants = _catalogue_choices(form)
+    return render_template(
+        "assistance/services.html",
+        client=client,
+        active_tab="services",
+        form=form,
+        records=records,
+        subtype_names={s.id: s.name for s in subtypes},
+        grant_codes={g.id: g.code for g in grants},
+        languages=_language_options([client.preferred_language, *client.languages]),
+        labels=_labels(),
+        action=ActionForm(),
+    )
+
+
+@bp.route("/clients/<uuid:client_id>/services/<uuid:record_id>/notes", methods=["POST"])
+@in_organisation(*CASEWORK)
+def reveal_notes(client_id: uuid.UUID, record_id: uuid.UUID) -> Page:
+    client = get_client(db(), actor(), client_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for(".services", client_id=client.id))
+    notes = service.reveal_service_notes(db(), actor(), client.id, record_id)
+    return render_template(
+        "assistance/notes.html", client=client, active_tab="services", notes=notes
+    )
+
+
+@bp.route("/services/group", methods=["GET", "POST"])
+@in_organisation(*CASEWORK)
+def group() -> Page:
+    if request.method == "POST":
+        form = forms.GroupServiceForm()
+    else:
+        form = forms.GroupServiceForm(data=_service_defaults(None))
+    if form.validate_on_submit():
+        try:
+            ids = group_service.find_clients(db(), actor(), form.clients.data or "")
+            fields = _fields(form, SERVICE_FIELDS)
+            records = group_service.record_group_service(db(), actor(), ids, fields)
+        except ValidationFailed as error:
+            _apply(form, error)
+        else:
+            count = len(records)
+            flash(ngettext("Service recorded for %(num)d client.",
+                           "Service recorded for %(num)d clients.", count))  # fmt: skip
+            return redirect(url_for(".group"))
+    _catalogue_choices(form)
+    page = render_template(
+        "assistance/group.html", form=form, languages=_language_options([]), labels=_labels()
+    )
+    return page, form_errors(form)
+
+
+@bp.route("/contacts", methods=["GET", "POST"])
+@in_organisation(*CASEWORK)
+def contacts() -> Page:
+    if request.method == "POST":
+        form = forms.AnonymousContactForm()
+    else:
+        form = forms.AnonymousContactForm(data=_contact_defaults())
+    if form.validate_on_submit():
+        try:
+            fields = _fields(form, contact_service.CONTACT_FIELDS)
+            contact_service.record_anonymous_contact(db(), actor(), fields)
+        except ValidationFailed as error:
+            _apply(form, error)
+        else:
+            flash(_("Contact recorded."))
+            on = form.occurred_on.data.isoformat() if form.record_another.data else None
+            return redirect(url_for(".contacts", on=on, _anchor="record"))
+    start, end = _period()
+    page = render_template(
+        "assistance/contacts.html",
+        form=form,
+        rows=contact_service.list_anonymous_contacts(db(), actor(), start, end),
+        total=contact_service.count_anonymous_contacts(db(), actor(), start, end),
+        start=start,
+        end=end,
+        languages=_language_options([]),
+        labels=_labels(),
+    )
+    return page, form_errors(form)
+
+
+@bp.route("/settings/grants", methods=["GET", "POST"])
+@in_organisation(*MANAGERS)
+def grants() -> Page:
+    form = forms.GrantForm()
+    if form.validate_on_submit():
+        try:
+            catalogue.create_grant(db(), actor(), _fields(form, catalogue.GRANT_FIELDS))
+        except ValidationFailed as error:
+            _apply(form, error)
+        else:
+            flash(_("Grant added."))
+            return redirect(url_for(".grants"))
+    rows = catalogue.list_grants(db(), actor())
+    return render_template("assistance/grants.html", form=form, grants=rows), form_errors(form)
+
+
+@bp.route("/settings/service-types", methods=["GET", "POST"])
+@in_organisation(*MANAGERS)
+def service_types() -> Page:
+    form = forms.SubtypeForm()
+    if form.validate_on_submit():
+        try:
+            catalogue.create_subtype(db(), actor(), _fields(form, catalogue.SUBTYPE_FIELDS))
+        except ValidationFailed as error:
+            _apply(form, error)
+        else:
+            flash(_("Service type added."))
+            return redirect(url_for(".service_types"))
+    rows = catalogue.list_subtypes(db(), actor())
+    page = render_template("assistance/subtypes.html", form=form, subtypes=rows, labels=_labels())
+    return page, form_errors(form)
+
+
+@bp.app_template_filter("assistance_number")
+def _number(value: Decimal) -> str:
+    """1.00 as 1, 2.50 as 2.5, 100 as 100 (not 1E+2)."""
+    return f"{value.normalize():f}"
+
+
+def _fields(form: FlaskForm, names: frozenset[str]) -> dict[str, object]:
+    return {name: form[name].data for name in names if name in form}
+
+
+def _apply(form: FlaskForm, error: ValidationFailed) -> None:
+    """Service messages onto the form's fields, translated; the page then answers 422."""
+    first = next(iter(form))
+    for name, messages in error.fields.items():
+        field = form._fields.get(name, first)
+        field.errors = list(field.errors) + [_(m) for m in messages]
+
+
+def _today() -> date:
+    return utcnow().date()
+
+
+def _day_arg(name: str) -> date | None:
+    try:
+        value = date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+    return value if value <= latest_day() else None
+
+
+def _service_defaults(language: str | None) -> dict[str, Any]:
+    return {
+        "started_on": _day_arg("on") or _today(),
+        "quantity": 1,
+        "outcome": ServiceOutcome.delivered.value,
+        "language": language or "",
+    }
+
+
+def _contact_defaults() -> dict[str, Any]:
+    return {
+        "occurred_on": _day_arg("on") or _today(),
+        "gender": Gender.not_stated.value,
+        "age_band": AgeBand.unknown.value,
+    }
+
+
+def _period() -> tuple[date, date]:
+    end = _day_arg("to") or _today()
+    start = _day_arg("from") or end - timedelta(days=29)
+    return start, end
+
+
+def _catalogue_choices(form: forms.ServiceFieldsForm) -> tuple[list[Any], list[Any]]:
+    """The organisation's subtypes and grants as choices (two queries, on render only)."""
+    subtypes = catalogue.list_subtypes(db(), actor())
+    grants = catalogue.list_grants(db(), actor())
+    labels = forms.CATEGORY_LABELS
+    form.subtype_id.choices = [("", _("None"))] + [
+        (str(s.id), f"{labels[s.category]}: {s.name}") for s in subtypes
+    ]
+    form.grant_id.choices = [("", _("No grant"))] + [
+        (str(g.id), f"{g.code} ({g.name})") for g in grants
+    ]
+    return subtypes, grants
+
+
+def _language_options(first: list[str | None]) -> list[tuple[str, str]]:
+    """Tags for the language box's suggestions, named in the user's language."""
+    locale = get_locale()
+    tags = list(dict.fromkeys([t for t in first if t] + list(COMMON_LANGUAGES)))
+    return [(tag, _language_name(tag, locale)) for tag in tags]
+
+
+def _language_name(tag: str, locale: Locale | None) -> str:
+    try:
+        return Locale.parse(tag, sep="-").get_display_name(locale) or tag
+    except (ValueError, UnknownLocaleError):
+        return tag  # e.g. Dari (prs), which CLDR does not name yet
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "category": forms.CATEGORY_LABELS,
+        "unit": forms.UNIT_LABELS,
+        "outcome": forms.OUTCOME_LABELS,
+        "channel": forms.CHANNEL_LABELS,
+        "gender": forms.GENDER_LABELS,
+        "age_band": forms.AGE_BAND_LABELS,
+    }

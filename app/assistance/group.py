@@ -1,0 +1,96 @@
+"""Group intake: the same service recorded for several clients at once (a raid, a group
+referral, DOMAIN.md). All or nothing: one unknown client and no record is kept."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.assistance.models import AssistanceRecord
+from app.assistance.service import (
+    new_record,
+    open_case_ids,
+    read_service_input,
+    require_not_erased,
+)
+from app.clients.models import Client
+from app.clients.pseudonyms import canonical_code
+from app.clients.service import require_casework
+from app.context import Actor
+from app.errors import NotFound, ValidationFailed
+from app.i18n import N_
+from app.keys.service import preload_client_keys
+
+#: Larger groups are split by the caseworker; it keeps one request short.
+GROUP_MAX = 200
+
+
+def record_group_service(
+    session: Session, ctx: Actor, client_ids: Sequence[uuid.UUID], fields: Mapping[str, object]
+) -> list[AssistanceRecord]:
+    """The same service for several clients at once (a raid, a group referral): one record
+    per client sharing a ``group_id``. All or nothing: one unknown client and none is kept."""
+    require_casework(ctx)
+    wanted = list(dict.fromkeys(client_ids))
+    if not wanted:
+        raise ValidationFailed({"clients": [N_("Name at least one client.")]})
+    if len(wanted) > GROUP_MAX:
+        raise ValidationFailed({"clients": [N_("Record at most 200 clients at once.")]})
+    clients = {c.id: c for c in session.scalars(select(Client).where(Client.id.in_(wanted)))}
+    if len(clients) != len(wanted):
+        raise NotFound(N_("No such client."))
+    clean = read_service_input(session, fields)
+    for client in clients.values():
+        require_not_erased(client)
+    cases = open_case_ids(session, wanted)
+    if clean.notes:
+        preload_client_keys(session, wanted)
+    group_id = uuid.uuid4()
+    records = [new_record(session, ctx, cid, cases.get(cid), clean, group_id) for cid in wanted]
+    session.flush()
+    return records
+
+
+def find_clients(session: Session, ctx: Actor, references: str) -> list[uuid.UUID]:
+    """Client ids for a group intake typed as pseudonym codes (or client ids), one per line.
+
+    Lines that match no client of this organisation are reported by number, never echoed:
+    someone may have typed a name instead of a code.
+    """
+    require_casework(ctx)
+    lines = [(n, line.strip()) for n, line in enumerate(references.splitlines(), 1)]
+    lines = [(n, line) for n, line in lines if line]
+    if not lines:
+        raise ValidationFailed({"clients": [N_("Name at least one client.")]})
+    if len(lines) > GROUP_MAX:
+        raise ValidationFailed({"clients": [N_("Record at most 200 clients at once.")]})
+    refs = [(n, _as_uuid(line), canonical_code(line)) for n, line in lines]
+    ids = {as_id for _, as_id, _ in refs if as_id is not None}
+    codes = {code for _, as_id, code in refs if as_id is None and code is not None}
+    query = select(Client.id, Client.code).where(or_(Client.id.in_(ids), Client.code.in_(codes)))
+    rows = session.execute(query).all() if ids or codes else []
+    known_ids = {client_id for client_id, _ in rows}
+    by_code = {code: client_id for client_id, code in rows}
+    found: list[uuid.UUID] = []
+    missing: list[str] = []
+    for n, as_id, code in refs:
+        client_id = as_id if as_id in known_ids else by_code.get(code or "")
+        if client_id is None:
+            missing.append(str(n))
+        else:
+            found.append(client_id)
+    if missing:
+        # The line numbers follow the translated sentence as a second, untranslated message.
+        lines_text = ", ".join(missing)
+        raise ValidationFailed({"clients": [N_("These lines match no client:"), lines_text]})
+    return found
+
+
+def _as_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None

@@ -1,0 +1,321 @@
+"""Assistance records: the business rules for recording services delivered to clients.
+
+One record per service per client, in the fixed 15-category taxonomy (reports pool on it),
+optionally refined by an organisation's own subtype, paid by one of its grants. Notes are
+sealed under the client's key; nothing here decrypts except :func:`reveal_service_notes`,
+which checks the role and writes an audit event.
+
+Recording is on the caseworker's hot path, so it costs few queries: the client, the open
+case, the subtype and grant only when given, the client key only when there are notes, and
+one INSERT.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.assistance.fields import FieldReader
+from app.assistance.models import AssistanceRecord, Grant, ServiceSubtype
+from app.audit.service import record_event
+from app.cases.models import Case
+from app.clients.models import Client
+from app.clients.service import get_client
+from app.context import Actor
+from app.db.tenancy import current_tenant
+from app.errors import Conflict, NotFound
+from app.i18n import N_
+from app.keys.service import binding, open_for_client, seal_for_client
+from app.taxonomy import LANGUAGE_REQUIRED, ServiceCategory, ServiceOutcome, ServiceUnit
+
+C, U = ServiceCategory, ServiceUnit
+#: The units that make sense per category; the first is the default when none is given.
+UNITS: dict[ServiceCategory, tuple[ServiceUnit, ...]] = {
+    C.accommodation: (U.nights, U.items, U.amount),
+    C.counselling: (U.sessions, U.hours, U.contacts),
+    C.interpretation: (U.hours, U.sessions),
+    C.medical: (U.sessions, U.hours, U.items, U.amount),
+    C.psychological: (U.sessions, U.hours),
+    C.material: (U.items, U.amount),
+    C.legal: (U.sessions, U.hours, U.amount),
+    C.criminal_proceedings_support: (U.sessions, U.hours),
+    C.compensation: (U.sessions, U.hours, U.amount),
+    C.education_employment: (U.sessions, U.hours, U.amount),
+    C.child_services: (U.sessions, U.hours, U.items),
+    C.return_support: (U.sessions, U.items, U.amount),
+    C.reintegration: (U.sessions, U.hours, U.contacts, U.amount),
+    C.helpline_outreach: (U.contacts, U.hours, U.sessions),
+    C.referral: (U.contacts, U.sessions),
+}
+#: Counted units: a night or a session cannot be split.
+WHOLE_UNITS = frozenset({U.nights, U.sessions, U.items, U.contacts})
+QUANTITY_MAX = Decimal("100000")
+COST_MAX = Decimal("1000000000")
+SERVICE_FIELDS = frozenset(
+    {
+        "category",
+        "subtype_id",
+        "started_on",
+        "ended_on",
+        "quantity",
+        "unit",
+        "language",
+        "interpreter_used",
+        "grant_id",
+        "cost",
+        "currency",
+        "outcome",
+        "notes",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ServiceInput:
+    """Validated fields of one service, shared by every client of a group intake."""
+
+    category: ServiceCategory
+    subtype_id: uuid.UUID | None
+    started_on: date
+    ended_on: date | None
+    quantity: Decimal
+    unit: ServiceUnit
+    language: str | None
+    interpreter_used: bool
+    grant_id: uuid.UUID | None
+    cost: Decimal | None
+    currency: str | None
+    outcome: ServiceOutcome
+    notes: str | None
+
+
+def default_unit(category: ServiceCategory) -> ServiceUnit:
+    return UNITS[category][0]
+
+
+def read_service_input(session: Session, fields: Mapping[str, object]) -> ServiceInput:
+    """Every rule of a service record; raises ValidationFailed with all problems at once."""
+    r = FieldReader(fields, SERVICE_FIELDS)
+    category = r.choice("category", ServiceCategory)
+    started_on = r.past_day("started_on", required=True)
+    ended_on = r.past_day("ended_on")
+    if started_on and ended_on and ended_on < started_on:
+        r.fail("ended_on", N_("The end date is before the start date."))
+    quantity = r.number("quantity", maximum=QUANTITY_MAX)
+    if quantity is None and r.ok("quantity"):
+        r.fail("quantity", N_("Enter a quantity."))
+    unit = r.choice("unit", ServiceUnit, default=default_unit(category) if category else U.items)
+    language, interpreter = _read_language(r, category)
+    cost = r.number("cost", maximum=COST_MAX)
+    if cost is not None and cost < 0:
+        r.fail("cost", N_("A cost cannot be negative."))
+    outcome = r.choice("outcome", ServiceOutcome, default=ServiceOutcome.delivered)
+    notes = r.notes("notes")
+    subtype_id = _check_subtype(session, r, category)
+    grant = _check_grant(session, r, started_on, ended_on)
+    currency = r.currency("currency")
+    if currency is None and r.ok("currency") and grant is not None:
+        currency = grant.currency  # the grant's currency is the sensible default
+    if category and unit:
+        _check_unit(r, category, unit, quantity, started_on, ended_on)
+    if (cost is not None or unit == U.amount) and currency is None and r.ok("currency"):
+        r.fail("currency", N_("Amounts need a currency."))
+    r.raise_if_failed()
+    assert category and started_on and quantity is not None and unit and outcome
+    return ServiceInput(
+        category=category,
+        subtype_id=subtype_id,
+        started_on=started_on,
+        ended_on=ended_on,
+        quantity=quantity,
+        unit=unit,
+        language=language,
+        interpreter_used=bool(interpreter),
+        grant_id=grant.id if grant else None,
+        cost=cost,
+        currency=currency,
+        outcome=outcome,
+        notes=notes or None,
+    )
+
+
+def _read_language(r: FieldReader, category: ServiceCategory | None) -> tuple[str | None, bool]:
+    language = r.language("language")
+    interpreter = r.flag("interpreter_used")
+    if category in LANGUAGE_REQUIRED:
+        if language is None and r.ok("language"):
+            r.fail("language", N_("Say which language this service was delivered in."))
+        if interpreter is None and r.ok("interpreter_used"):
+            r.fail("interpreter_used", N_("Say whether an interpreter was used."))
+    if interpreter and language is None and r.ok("language"):
+        r.fail("language", N_("An interpreter was used: say which language they spoke."))
+    return language, bool(interpreter)
+
+
+def _check_unit(
+    r: FieldReader,
+    category: ServiceCategory,
+    unit: ServiceUnit,
+    quantity: Decimal | None,
+    started_on: date | None,
+    ended_on: date | None,
+) -> None:
+    if unit not in UNITS[category]:
+        r.fail("unit", N_("This unit does not fit this kind of service."))
+        return
+    if category == C.accommodation and ended_on and unit != U.nights:
+        r.fail("unit", N_("A stay over a period is counted in nights."))
+    if quantity is None:
+        return
+    if quantity <= 0:
+        r.fail("quantity", N_("The quantity must be more than zero."))
+    elif unit in WHOLE_UNITS and quantity != quantity.to_integral_value():
+        r.fail("quantity", N_("Count whole nights, sessions, items or contacts."))
+    elif unit == U.nights and started_on and ended_on and quantity > (ended_on - started_on).days:
+        r.fail("quantity", N_("There are fewer nights between the start and end dates."))
+
+
+def _check_subtype(
+    session: Session, r: FieldReader, category: ServiceCategory | None
+) -> uuid.UUID | None:
+    subtype_id = r.ref("subtype_id")
+    if subtype_id is None:
+        return None
+    subtype = session.get(ServiceSubtype, (current_tenant(session), subtype_id))
+    if subtype is None:
+        r.fail("subtype_id", N_("No such service type."))
+        return None
+    if category is not None and subtype.category != category:
+        r.fail("subtype_id", N_("This service type belongs to another category."))
+    return subtype.id
+
+
+def _check_grant(
+    session: Session, r: FieldReader, started_on: date | None, ended_on: date | None
+) -> Grant | None:
+    grant_id = r.ref("grant_id")
+    if grant_id is None:
+        return None
+    grant = session.get(Grant, (current_tenant(session), grant_id))
+    if grant is None:
+        r.fail("grant_id", N_("No such grant."))
+        return None
+    last = ended_on or started_on
+    if started_on and last and not (grant.starts_on <= started_on and last <= grant.ends_on):
+        r.fail("grant_id", N_("This grant does not cover the dates of the service."))
+    return grant
+
+
+def record_service(
+    session: Session, ctx: Actor, client_id: uuid.UUID, fields: Mapping[str, object]
+) -> AssistanceRecord:
+    """Record one service delivered to one client, linked to the client's open case."""
+    client = get_client(session, ctx, client_id)
+    clean = read_service_input(session, fields)
+    require_not_erased(client)
+    record = new_record(session, ctx, client.id, _open_case_id(session, client.id), clean, None)
+    session.flush()
+    return record
+
+
+def require_not_erased(client: Client) -> None:
+    if client.erased_at is not None:
+        raise Conflict(N_("This client was erased; nothing can be added."))
+
+
+def _open_case_id(session: Session, client_id: uuid.UUID) -> uuid.UUID | None:
+    return open_case_ids(session, [client_id]).get(client_id)
+
+
+def open_case_ids(session: Session, client_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """The open case of each client (the most recently opened, should there be several)."""
+    rows = session.execute(
+        select(Case.client_id, Case.id)
+        .where(Case.client_id.in_(client_ids), Case.closed_on.is_(None))
+        .order_by(Case.opened_on, Case.created_at)
+    )
+    return {client_id: case_id for client_id, case_id in rows}
+
+
+def new_record(
+    session: Session,
+    ctx: Actor,
+    client_id: uuid.UUID,
+    case_id: uuid.UUID | None,
+    clean: ServiceInput,
+    group_id: uuid.UUID | None,
+) -> AssistanceRecord:
+    record_id = uuid.uuid4()
+    sealed = None
+    if clean.notes:
+        where = binding(session, "assistance_records", "notes", record_id)
+        sealed = seal_for_client(session, client_id, where, clean.notes)
+    record = AssistanceRecord(
+        id=record_id,
+        tenant_id=ctx.tenant_id,
+        client_id=client_id,
+        case_id=case_id,
+        category=clean.category,
+        subtype_id=clean.subtype_id,
+        started_on=clean.started_on,
+        ended_on=clean.ended_on,
+        quantity=clean.quantity,
+        unit=clean.unit,
+        language=clean.language,
+        interpreter_used=clean.interpreter_used,
+        grant_id=clean.grant_id,
+        cost=clean.cost,
+        currency=clean.currency,
+        outcome=clean.outcome,
+        sealed_notes=sealed,
+        group_id=group_id,
+        recorded_by=ctx.user_id,
+    )
+    session.add(record)
+    return record
+
+
+def list_services(
+    session: Session, ctx: Actor, client_id: uuid.UUID, *, limit: int = 200
+) -> list[AssistanceRecord]:
+    """The client's services, newest first (sealed notes stay sealed)."""
+    client = get_client(session, ctx, client_id)
+    query = (
+        select(AssistanceRecord)
+        .where(AssistanceRecord.client_id == client.id)
+        .order_by(AssistanceRecord.started_on.desc(), AssistanceRecord.recorded_at.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def get_service(
+    session: Session, ctx: Actor, client_id: uuid.UUID, record_id: uuid.UUID
+) -> AssistanceRecord:
+    """One record of this client; a record of another client or tenant is not found."""
+    client = get_client(session, ctx, client_id)
+    record = session.get(AssistanceRecord, (ctx.tenant_id, record_id))
+    if record is None or record.client_id != client.id:
+        raise NotFound(N_("No such service record."))
+    return record
+
+
+def reveal_service_notes(
+    session: Session, ctx: Actor, client_id: uuid.UUID, record_id: uuid.UUID
+) -> str | None:
+    """The plaintext notes of one record, for a caseworker or supervisor; audited."""
+    record = get_service(session, ctx, client_id, record_id)
+    if record.sealed_notes is None:
+        return None
+    # Identity map: the client was loaded by get_service, this costs no query.
+    require_not_erased(get_client(session, ctx, client_id))
+    where = binding(session, "assistance_records", "notes", record.id)
+    text = open_for_client(session, record.client_id, record.sealed_notes, where)
+    record_event(session, ctx, "assistance.reveal", "assistance_record", record.id, field="notes")
+    return text
