@@ -1,7 +1,262 @@
-"""HTML views of the cases domain."""
+"""HTML views of the cases domain: the client's case tab and its small forms. The risks tab
+and the "reviews due" list are in :mod:`app.cases.risk_views` (same blueprint).
+
+Every handler loads the client first (``get_client``): another organisation's client,
+case or member is "not found", like a missing one, before any form is looked at. A form
+that fails re-renders the tab with the messages on its fields, as a 422 (nothing stored).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from app.auth.access import in_organisation
+from app.auth.forms import ActionForm
+from app.auth.models import Role
+from app.cases import children, forms, service
+from app.cases.models import Schooling
+from app.cases.overview import CaseOverview, case_overview
+from app.clients.service import get_client
+from app.db.base import utcnow
+from app.errors import ValidationFailed
+from app.web.request import actor, db
+from app.web.views import form_errors, show_errors
 
 bp = Blueprint("cases", __name__)
+CASEWORK = (Role.caseworker, Role.supervisor)
+Page = Response | tuple[str, int]
+CASE = "/clients/<uuid:client_id>/cases/<uuid:case_id>"
+
+
+def act(
+    form: FlaskForm,
+    action: Callable[[], object],
+    done: str,
+    page: Callable[[FlaskForm], str],
+    target: str,
+) -> Page:
+    """Validate ``form``, run the service ``action``, and redirect to ``target`` with
+    ``done`` flashed; or render ``page`` with the failed form (422)."""
+    if form.validate_on_submit():
+        try:
+            action()
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            flash(done)
+            return redirect(target)
+    return page(form), form_errors(form)
+
+
+@bp.route("/clients/<uuid:client_id>/case")
+@in_organisation(*CASEWORK)
+def case_tab(client_id: uuid.UUID) -> str:
+    return _case_page(client_id)
+
+
+def _case_page(
+    client_id: uuid.UUID, key: str | None = None, failed: FlaskForm | None = None
+) -> str:
+    overview = case_overview(db(), actor(), client_id)
+    built = _forms(overview)
+    if key is not None and failed is not None:
+        built[key] = failed
+    choices = [(str(m.user_id), m.display_name) for m in overview.assignable]
+    built["assign"].user_id.choices = choices
+    return render_template(
+        "cases/case.html",
+        active_tab="case",
+        client=overview.client,
+        view=overview,
+        forms=built,
+        action=ActionForm(formdata=None),
+        today=utcnow().date(),
+        **_labels(),
+    )
+
+
+def _forms(view: CaseOverview) -> dict[str, FlaskForm]:
+    """The tab's forms with their defaults (formdata=None: never read another form's POST)."""
+    today = utcnow().date()
+    case = view.current
+    return {
+        "open": forms.OpenCaseForm(formdata=None, prefix="open", opened_on=today),
+        "close": forms.CloseCaseForm(formdata=None, prefix="close", closed_on=today),
+        "nrm": forms.NrmStateForm(formdata=None, prefix="nrm", changed_on=today),
+        "reflection": forms.ReflectionPeriodForm(
+            formdata=None,
+            prefix="reflection",
+            reflection_start=case.reflection_start if case else None,
+            reflection_end=case.reflection_end if case else None,
+        ),
+        "permit": forms.PermitTrackForm(
+            formdata=None, prefix="permit", permit_track=case.permit_track if case else None
+        ),
+        "assign": forms.AssignForm(formdata=None, prefix="assign"),
+        "child": forms.ChildDetailsForm(
+            formdata=None,
+            prefix="child",
+            schooling=view.child.schooling if view.child else Schooling.not_enrolled,
+            child_protection_service=view.child.child_protection_service if view.child else None,
+        ),
+    }
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "permit_labels": forms.PERMIT_LABELS,
+        "nrm_labels": forms.NRM_LABELS,
+        "close_labels": forms.CLOSE_LABELS,
+        "schooling_labels": forms.SCHOOLING_LABELS,
+        "risk_labels": forms.RISK_LABELS,
+        "level_labels": forms.LEVEL_LABELS,
+    }
+
+
+def _on_case_tab(
+    client_id: uuid.UUID, key: str | None, form: FlaskForm, action: Callable[[], object]
+) -> Page:
+    get_client(db(), actor(), client_id)  # another organisation's client: 404 before all
+    target = url_for("cases.case_tab", client_id=client_id)
+    return act(form, action, _("Case saved."), lambda f: _case_page(client_id, key, f), target)
+
+
+@bp.post("/clients/<uuid:client_id>/cases")
+@in_organisation(*CASEWORK)
+def open_case(client_id: uuid.UUID) -> Page:
+    form = forms.OpenCaseForm(prefix="open")
+    return _on_case_tab(
+        client_id,
+        "open",
+        form,
+        lambda: service.open_case(
+            db(), actor(), client_id, form.opened_on.data, form.permit_track.data
+        ),
+    )
+
+
+@bp.post(f"{CASE}/close")
+@in_organisation(*CASEWORK)
+def close_case(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
+    form = forms.CloseCaseForm(prefix="close")
+    return _on_case_tab(
+        client_id,
+        "close",
+        form,
+        lambda: service.close_case(
+            db(), actor(), client_id, case_id, form.closed_on.data, form.reason.data
+        ),
+    )
+
+
+@bp.post(f"{CASE}/nrm")
+@in_organisation(*CASEWORK)
+def record_nrm_state(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
+    form = forms.NrmStateForm(prefix="nrm")
+    return _on_case_tab(
+        client_id,
+        "nrm",
+        form,
+        lambda: service.record_nrm_state(
+            db(), actor(), client_id, case_id, form.nrm_state.data, form.changed_on.data
+        ),
+    )
+
+
+@bp.post(f"{CASE}/reflection")
+@in_organisation(*CASEWORK)
+def set_reflection_period(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
+    form = forms.ReflectionPeriodForm(prefix="reflection")
+    return _on_case_tab(
+        client_id,
+        "reflection",
+        form,
+        lambda: service.set_reflection_period(
+            db(),
+            actor(),
+            client_id,
+            case_id,
+            form.reflection_start.data,
+            form.reflection_end.data,
+        ),
+    )
+
+
+@bp.post(f"{CASE}/permit")
+@in_organisation(*CASEWORK)
+def set_permit_track(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
+    form = forms.PermitTrackForm(prefix="permit")
+    return _on_case_tab(
+        client_id,
+        "permit",
+        form,
+        lambda: service.set_permit_track(db(), actor(), client_id, case_id, form.permit_track.data),
+    )
+
+
+@bp.post(f"{CASE}/assignments")
+@in_organisation(*CASEWORK)
+def assign(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
+    form = forms.AssignForm(prefix="assign")
+    return _on_case_tab(
+        client_id,
+        "assign",
+        form,
+        lambda: service.assign_caseworker(db(), actor(), client_id, case_id, form.user_id.data),
+    )
+
+
+@bp.post(f"{CASE}/assignments/<uuid:user_id>/remove")
+@in_organisation(*CASEWORK)
+def unassign(client_id: uuid.UUID, case_id: uuid.UUID, user_id: uuid.UUID) -> Page:
+    return _on_case_tab(
+        client_id,
+        None,
+        ActionForm(),
+        lambda: service.unassign(db(), actor(), client_id, case_id, user_id),
+    )
+
+
+@bp.post(f"{CASE}/child")
+@in_organisation(*CASEWORK)
+def update_child_details(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
+    form = forms.ChildDetailsForm(prefix="child")
+    children.child_case(db(), actor(), client_id, case_id)  # 404, 409 or 403 before the form
+    return _on_case_tab(
+        client_id,
+        "child",
+        form,
+        lambda: children.update_child_details(
+            db(),
+            actor(),
+            client_id,
+            case_id,
+            guardian=form.sealed_value("guardian", form.clear_guardian.data),
+            schooling=form.schooling.data,
+            child_protection_service=form.child_protection_service.data,
+            child_protection_contact=form.sealed_value(
+                "child_protection_contact", form.clear_contact.data
+            ),
+        ),
+    )
+
+
+@bp.post(f"{CASE}/child/reveal")
+@in_organisation(*CASEWORK)
+def reveal_child_details(client_id: uuid.UUID, case_id: uuid.UUID) -> str:
+    client = get_client(db(), actor(), client_id)
+    secrets = children.reveal_child_details(db(), actor(), client_id, case_id)
+    return render_template(
+        "cases/child_revealed.html", active_tab="case", client=client, secrets=secrets
+    )
+
+
+# The risks tab and the reviews-due list register on ``bp``: import them after it exists.
+import app.cases.risk_views  # noqa: E402, F401

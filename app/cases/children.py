@@ -1,0 +1,175 @@
+"""The child module of a case: guardian, schooling and child-protection contact.
+
+It applies when the client is a minor (``Client.is_minor``); for an adult client it does
+not exist (409). Who may see and change it:
+
+- supervisors of the organisation, who oversee every child case;
+- caseworkers *assigned to that case* (assignment is a supervisor's act, see
+  :mod:`app.cases.service`).
+
+Everyone else, including caseworkers of the same organisation who are not assigned, gets
+403 on the child-module routes, and the case tab leaves the section out. Why this narrow:
+the guardian and the child-protection contact locate a child, which is what a trafficker
+looking for them needs; need-to-know is the case team.
+
+XXX: the guardian and the contact are sealed under the client's key, bound to the case's
+row; only :func:`reveal_child_details` opens them, after the check above, writing a
+``case.reveal`` audit event. Schooling and the service's name stay in the clear (coarse).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from app.audit.service import record_event
+from app.auth.models import Role
+from app.cases.models import Case, ChildDetails, Schooling
+from app.cases.service import Errors, changeable_case, check, choice, get_case, is_assigned
+from app.clients.models import Client
+from app.clients.service import ClientErased, FieldUnreadable, get_client
+from app.context import Actor
+from app.errors import Conflict, Forbidden
+from app.i18n import N_
+from app.keys.service import binding, open_for_client, seal_for_client
+from crypto import CryptoError, KeyDestroyed
+
+log = logging.getLogger("haven.cases")
+
+#: Name and contact details of a person: a little more than a name.
+SEALED_MAX = 500
+SERVICE_MAX = 120
+SEALED = ("guardian", "child_protection_contact")
+
+
+@dataclass(frozen=True)
+class ChildSecrets:
+    """The revealed plaintext of the child module's sealed fields (None when empty)."""
+
+    guardian: str | None
+    child_protection_contact: str | None
+
+
+def may_see_child_module(session: Session, ctx: Actor, case: Case) -> bool:
+    """The visibility rule of this module's docstring (``case`` loaded by get_case)."""
+    if ctx.has_any(Role.supervisor):
+        return True
+    return ctx.has_any(Role.caseworker) and is_assigned(session, case, ctx.user_id)
+
+
+def child_case(
+    session: Session, ctx: Actor, client_id: uuid.UUID, case_id: uuid.UUID
+) -> tuple[Client, Case]:
+    """The minor client and their case, for an actor allowed to see the child module."""
+    case = get_case(session, ctx, client_id, case_id)
+    client = get_client(session, ctx, client_id)
+    if not client.is_minor:
+        raise Conflict(N_("The child module applies to minors only."))
+    if not may_see_child_module(session, ctx, case):
+        raise Forbidden(
+            N_("Only supervisors and the caseworkers assigned to this case see its child module.")
+        )
+    return client, case
+
+
+def child_details(
+    session: Session, ctx: Actor, client_id: uuid.UUID, case_id: uuid.UUID
+) -> ChildDetails | None:
+    """The child module's row, still sealed; None until something was recorded."""
+    _client, case = child_case(session, ctx, client_id, case_id)
+    return session.get(ChildDetails, (ctx.tenant_id, case.id))
+
+
+def update_child_details(
+    session: Session,
+    ctx: Actor,
+    client_id: uuid.UUID,
+    case_id: uuid.UUID,
+    *,
+    guardian: str | None,
+    schooling: str | None,
+    child_protection_service: str | None,
+    child_protection_contact: str | None,
+) -> ChildDetails:
+    """Record the child module. For the sealed fields, None keeps the stored value (forms
+    cannot show it without a reveal) and an empty string clears it."""
+    client, case = child_case(session, ctx, client_id, case_id)
+    changeable_case(session, ctx, client_id, case_id)
+    errors: Errors = {}
+    school = choice(Schooling, schooling, "schooling", errors)
+    service_name = (child_protection_service or "").strip() or None
+    if service_name is not None and len(service_name) > SERVICE_MAX:
+        errors["child_protection_service"] = [N_("At most 120 characters.")]
+    sealed = {"guardian": guardian, "child_protection_contact": child_protection_contact}
+    for field, value in sealed.items():
+        if value is not None and len(value.strip()) > SEALED_MAX:
+            errors[field] = [N_("At most 500 characters.")]
+    check(errors)
+    assert school is not None
+    details = session.get(ChildDetails, (ctx.tenant_id, case.id))
+    if details is None:
+        details = ChildDetails(case_id=case.id)
+        session.add(details)
+    details.schooling, details.child_protection_service = school, service_name
+    changed = _seal_fields(session, client, case, details, sealed)
+    session.flush()
+    record_event(session, ctx, "case.child_updated", "case", case.id, sealed_fields=changed)
+    return details
+
+
+def _seal_fields(
+    session: Session,
+    client: Client,
+    case: Case,
+    details: ChildDetails,
+    values: dict[str, str | None],
+) -> list[str]:
+    changed = []
+    for field, value in values.items():
+        if value is None:
+            continue
+        text = value.strip()
+        sealed = None
+        if text:
+            if client.erased_at is not None:
+                raise ClientErased(N_("This client was erased: nothing sealed can be added."))
+            where = binding(session, "child_details", field, case.id)
+            sealed = seal_for_client(session, client.id, where, text)
+        setattr(details, f"sealed_{field}", sealed)
+        changed.append(field)
+    return changed
+
+
+def reveal_child_details(
+    session: Session, ctx: Actor, client_id: uuid.UUID, case_id: uuid.UUID
+) -> ChildSecrets:
+    """The guardian and the child-protection contact in plaintext, audited as
+    ``case.reveal`` when at least one of them is recorded."""
+    client, case = child_case(session, ctx, client_id, case_id)
+    details = session.get(ChildDetails, (ctx.tenant_id, case.id))
+    opened: dict[str, str | None] = dict.fromkeys(SEALED)
+    for field in SEALED:
+        sealed: bytes | None = getattr(details, f"sealed_{field}", None)
+        if sealed is not None:
+            opened[field] = _open(session, client, case, field, sealed)
+    shown = sorted(field for field, text in opened.items() if text is not None)
+    if shown:
+        record_event(session, ctx, "case.reveal", "case", case.id, fields=shown)
+    return ChildSecrets(**opened)
+
+
+def _open(session: Session, client: Client, case: Case, field: str, sealed: bytes) -> str:
+    if client.erased_at is not None:
+        raise ClientErased(N_("This client was erased: their identity no longer exists."))
+    where = binding(session, "child_details", field, case.id)
+    try:
+        return open_for_client(session, client.id, sealed, where)
+    except KeyDestroyed:
+        raise ClientErased(N_("This client was erased: their identity no longer exists.")) from None
+    except CryptoError as error:
+        # XXX: ids and the error class only; never the value.
+        log.warning("reveal: case %s %s unreadable (%s)", case.id, field, type(error).__name__)
+        raise FieldUnreadable(N_("This field cannot be opened: it is damaged.")) from None

@@ -1,0 +1,211 @@
+"""The risk register of a case: retaliation, re-trafficking, return risk, self-harm.
+
+Each risk has a level and a review date; a review sets a new level and a new date, and
+closing ends it (closing the case closes its risks too). A review date is set no earlier
+than today, where "today" is the earliest calendar day anywhere on Earth (UTC-12), so a
+caseworker west of the server is never refused their own today. A risk is *due* on its
+review date and *overdue* the day after.
+
+XXX: risk notes name people and places (who threatens the client, where). They are sealed
+under the client's key, bound to the risk row, and only :func:`reveal_risk_notes` opens
+them, after the role check of :func:`get_client`, writing a ``case.reveal`` audit event.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit.service import record_event
+from app.cases.models import Case, Risk, RiskKind, RiskLevel
+from app.cases.service import Errors, changeable_case, check, choice
+from app.clients.models import Client
+from app.clients.service import ClientErased, FieldUnreadable, get_client, require_casework
+from app.context import Actor
+from app.db.base import utcnow
+from app.errors import Conflict, NotFound
+from app.i18n import N_
+from app.keys.service import binding, open_for_client, seal_for_client
+from crypto import CryptoError, KeyDestroyed
+
+log = logging.getLogger("haven.cases")
+
+NOTES_MAX = 10_000
+ERASED = N_("This client was erased: their notes no longer exist.")
+
+
+@dataclass(frozen=True)
+class DueReview:
+    """One line of the "reviews due" list: the pseudonym and the risk's coarse facts."""
+
+    client_id: uuid.UUID
+    client_code: str
+    risk_id: uuid.UUID
+    kind: RiskKind
+    level: RiskLevel
+    review_on: date
+    overdue: bool
+
+
+def earliest_day() -> date:
+    """The earliest date that is today somewhere (UTC-12)."""
+    return (utcnow() - timedelta(hours=12)).date()
+
+
+def is_overdue(risk: Risk, today: date) -> bool:
+    return risk.closed_at is None and risk.review_on < today
+
+
+def get_risk(session: Session, ctx: Actor, client_id: uuid.UUID, risk_id: uuid.UUID) -> Risk:
+    """One risk of one of the client's cases; anything else is not found."""
+    client = get_client(session, ctx, client_id)
+    risk = session.get(Risk, (ctx.tenant_id, risk_id))
+    case = session.get(Case, (ctx.tenant_id, risk.case_id)) if risk is not None else None
+    if risk is None or case is None or case.client_id != client.id:
+        raise NotFound(N_("No such risk."))
+    return risk
+
+
+def risks_of(session: Session, ctx: Actor, client_id: uuid.UUID) -> list[Risk]:
+    """The risks of all the client's cases: open ones first, soonest review first."""
+    client = get_client(session, ctx, client_id)
+    return list(
+        session.scalars(
+            select(Risk)
+            .join(Case, (Case.tenant_id == Risk.tenant_id) & (Case.id == Risk.case_id))
+            .where(Case.client_id == client.id)
+            .order_by(Risk.closed_at.is_not(None), Risk.review_on, Risk.recorded_at)
+        )
+    )
+
+
+def _review_date(value: date | None, errors: Errors) -> date | None:
+    if value is None:
+        errors["review_on"] = [N_("Enter the day of the next review.")]
+    elif value < earliest_day():
+        errors["review_on"] = [N_("The next review cannot be in the past.")]
+    else:
+        return value
+    return None
+
+
+def add_risk(
+    session: Session,
+    ctx: Actor,
+    client_id: uuid.UUID,
+    case_id: uuid.UUID,
+    kind: str | None,
+    level: str | None,
+    review_on: date | None,
+    notes: str | None = None,
+) -> Risk:
+    """A new risk on an open case; ``notes`` (optional) are sealed."""
+    case = changeable_case(session, ctx, client_id, case_id)
+    errors: Errors = {}
+    risk_kind = choice(RiskKind, kind, "kind", errors)
+    risk_level = choice(RiskLevel, level, "level", errors)
+    day = _review_date(review_on, errors)
+    text = (notes or "").strip()
+    if len(text) > NOTES_MAX:
+        errors["notes"] = [N_("At most 10,000 characters.")]
+    check(errors)
+    assert risk_kind is not None and risk_level is not None and day is not None
+    risk = Risk(
+        id=uuid.uuid4(),
+        case_id=case.id,
+        kind=risk_kind,
+        level=risk_level,
+        review_on=day,
+        recorded_by=ctx.user_id,
+    )
+    if text:
+        if get_client(session, ctx, client_id).erased_at is not None:
+            raise ClientErased(ERASED)
+        where = binding(session, "risks", "notes", risk.id)
+        risk.sealed_notes = seal_for_client(session, case.client_id, where, text)
+    session.add(risk)
+    session.flush()
+    record_event(
+        session, ctx, "risk.added", "risk", risk.id, kind=str(risk_kind), level=str(risk_level)
+    )
+    return risk
+
+
+def _open_risk(session: Session, ctx: Actor, client_id: uuid.UUID, risk_id: uuid.UUID) -> Risk:
+    risk = get_risk(session, ctx, client_id, risk_id)
+    if risk.closed_at is not None:
+        raise Conflict(N_("This risk is closed."))
+    return risk
+
+
+def review_risk(
+    session: Session,
+    ctx: Actor,
+    client_id: uuid.UUID,
+    risk_id: uuid.UUID,
+    level: str | None,
+    review_on: date | None,
+) -> Risk:
+    """Record a review: the level found and the day of the next review."""
+    risk = _open_risk(session, ctx, client_id, risk_id)
+    errors: Errors = {}
+    risk_level = choice(RiskLevel, level, "level", errors)
+    day = _review_date(review_on, errors)
+    check(errors)
+    assert risk_level is not None and day is not None
+    risk.level, risk.review_on = risk_level, day
+    session.flush()
+    record_event(session, ctx, "risk.reviewed", "risk", risk.id, level=str(risk_level))
+    return risk
+
+
+def close_risk(session: Session, ctx: Actor, client_id: uuid.UUID, risk_id: uuid.UUID) -> Risk:
+    risk = _open_risk(session, ctx, client_id, risk_id)
+    risk.closed_at = utcnow()
+    session.flush()
+    record_event(session, ctx, "risk.closed", "risk", risk.id)
+    return risk
+
+
+def reveal_risk_notes(
+    session: Session, ctx: Actor, client_id: uuid.UUID, risk_id: uuid.UUID
+) -> str | None:
+    """The plaintext notes of one risk, audited as ``case.reveal``; None if there are none."""
+    risk = get_risk(session, ctx, client_id, risk_id)
+    if risk.sealed_notes is None:
+        return None
+    if get_client(session, ctx, client_id).erased_at is not None:
+        raise ClientErased(ERASED)
+    where = binding(session, "risks", "notes", risk.id)
+    try:
+        text = open_for_client(session, client_id, risk.sealed_notes, where)
+    except KeyDestroyed:
+        raise ClientErased(ERASED) from None
+    except CryptoError as error:
+        # XXX: ids and the error class only; never the value.
+        log.warning("reveal: risk %s notes unreadable (%s)", risk.id, type(error).__name__)
+        raise FieldUnreadable(N_("This field cannot be opened: it is damaged.")) from None
+    record_event(session, ctx, "case.reveal", "risk", risk.id, field="notes")
+    return text
+
+
+def risks_due(session: Session, ctx: Actor, on_date: date) -> list[DueReview]:
+    """Open risks of the organisation whose review date is on or before ``on_date``,
+    soonest first; a risk is overdue when its review date is before ``on_date``."""
+    require_casework(ctx)
+    rows = session.execute(
+        select(Risk.id, Risk.kind, Risk.level, Risk.review_on, Client.id, Client.code)
+        .join(Case, (Case.tenant_id == Risk.tenant_id) & (Case.id == Risk.case_id))
+        .join(Client, (Client.tenant_id == Case.tenant_id) & (Client.id == Case.client_id))
+        .where(Risk.closed_at.is_(None), Risk.review_on <= on_date)
+        .order_by(Risk.review_on, Client.code)
+    ).all()
+    return [
+        DueReview(client_id, code, risk_id, kind, level, review_on, review_on < on_date)
+        for risk_id, kind, level, review_on, client_id, code in rows
+    ]

@@ -1,0 +1,358 @@
+"""Cases: support episodes of one client. The business rules, tenant-scoped by the session.
+
+The rules:
+
+- A client has at most one open case. A case opens on a day that is not in the future
+  and not before the client's previous case closed; the caseworker or supervisor who opens
+  it is assigned to it.
+- Closing needs a reason and a date between the opening day and today. Closing also closes
+  the case's open risks, so they leave the "reviews due" list. A closed case is read-only:
+  a client who comes back gets a new case.
+- Reflection period: a start date, and an end date (optional, as it may not be known) not
+  before the start.
+- NRM state: every change is an :class:`NrmEvent` dated on or after the latest recorded
+  change and not in the future, so the newest event is always the case's current state;
+  the history is listed newest first.
+- Assignments: only supervisors assign and unassign (DOMAIN.md: supervisors "assign
+  cases"), because an assignment opens the child module of a minor's case
+  (:mod:`app.cases.children`). The assignee must be a member of this organisation with
+  the caseworker or supervisor role; another organisation's user is "not found".
+
+Every function starts from :func:`get_client`, so an id of another organisation (client,
+case, member) is indistinguishable from a missing one (404).
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.assistance.fields import latest_day
+from app.audit.service import record_event
+from app.auth.models import Membership, Role, User
+from app.cases.models import (
+    Case,
+    CaseAssignment,
+    CloseReason,
+    NrmEvent,
+    NrmState,
+    PermitTrack,
+    Risk,
+)
+from app.clients.models import Client
+from app.clients.service import CASEWORK_ROLES, get_client
+from app.context import Actor
+from app.db.base import utcnow
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.i18n import N_
+
+E = TypeVar("E", bound=enum.StrEnum)
+Errors = dict[str, list[str]]
+
+FUTURE = N_("This date is in the future.")
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member of staff as the case tab shows them: a name, never client data."""
+
+    user_id: uuid.UUID
+    display_name: str
+
+
+def choice(kind: type[E], value: str | None, field: str, errors: Errors) -> E | None:
+    """``value`` as a member of ``kind``, or a message for ``field``."""
+    try:
+        return kind(value or "")
+    except ValueError:
+        errors[field] = [N_("Choose a value from the list.")]
+        return None
+
+
+def past_date(value: date | None, field: str, errors: Errors, required: str) -> date | None:
+    """A required date that is not in the future anywhere on Earth."""
+    if value is None:
+        errors[field] = [required]
+    elif value > latest_day():
+        errors[field] = [FUTURE]
+    else:
+        return value
+    return None
+
+
+def check(errors: Errors) -> None:
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def get_case(session: Session, ctx: Actor, client_id: uuid.UUID, case_id: uuid.UUID) -> Case:
+    """One case of the client, in the actor's organisation; anything else is not found."""
+    client = get_client(session, ctx, client_id)
+    case = session.get(Case, (ctx.tenant_id, case_id))
+    if case is None or case.client_id != client.id:
+        raise NotFound(N_("No such case."))
+    return case
+
+
+def changeable_case(session: Session, ctx: Actor, client_id: uuid.UUID, case_id: uuid.UUID) -> Case:
+    """A case that may still change: an open one."""
+    case = get_case(session, ctx, client_id, case_id)
+    if case.closed_on is not None:
+        raise Conflict(N_("This case is closed. Open a new case to record more."))
+    return case
+
+
+def cases_of(session: Session, ctx: Actor, client_id: uuid.UUID) -> list[Case]:
+    """The client's cases, newest first."""
+    client = get_client(session, ctx, client_id)
+    return list(
+        session.scalars(
+            select(Case)
+            .where(Case.client_id == client.id)
+            .order_by(Case.opened_on.desc(), Case.created_at.desc())
+        )
+    )
+
+
+def current_case(cases: list[Case]) -> Case | None:
+    return next((case for case in cases if case.closed_on is None), None)
+
+
+def open_case(
+    session: Session,
+    ctx: Actor,
+    client_id: uuid.UUID,
+    opened_on: date | None,
+    permit_track: str = PermitTrack.none,
+) -> Case:
+    """Open a support episode; the opener is assigned to it."""
+    client = get_client(session, ctx, client_id)
+    _lock(session, client)
+    earlier = cases_of(session, ctx, client.id)
+    if current_case(earlier) is not None:
+        raise Conflict(N_("This client already has an open case."))
+    errors: Errors = {}
+    track = choice(PermitTrack, permit_track, "permit_track", errors)
+    day = past_date(opened_on, "opened_on", errors, N_("Enter the day the case opened."))
+    last_closed = max((c.closed_on for c in earlier if c.closed_on is not None), default=None)
+    if day is not None and last_closed is not None and day < last_closed:
+        errors["opened_on"] = [N_("A new case cannot open before the previous case closed.")]
+    check(errors)
+    assert day is not None and track is not None
+    case = Case(id=uuid.uuid4(), client_id=client.id, opened_on=day, permit_track=track)
+    session.add(case)
+    session.flush()
+    if ctx.user_id is not None and ctx.has_any(*CASEWORK_ROLES):
+        session.add(CaseAssignment(case_id=case.id, user_id=ctx.user_id))
+    record_event(session, ctx, "case.opened", "case", case.id, client=str(client.id))
+    return case
+
+
+def _lock(session: Session, client: Client) -> None:
+    # Two caseworkers opening a case for the same client at once: the second waits for the
+    # first to commit (PostgreSQL), then sees its case. SQLite serialises writers anyway.
+    session.execute(select(Client.id).where(Client.id == client.id).with_for_update())
+
+
+def close_case(
+    session: Session,
+    ctx: Actor,
+    client_id: uuid.UUID,
+    case_id: uuid.UUID,
+    closed_on: date | None,
+    reason: str | None,
+) -> Case:
+    case = changeable_case(session, ctx, client_id, case_id)
+    errors: Errors = {}
+    why = None
+    if not reason:
+        errors["reason"] = [N_("Choose why the case closes.")]
+    else:
+        why = choice(CloseReason, reason, "reason", errors)
+    day = past_date(closed_on, "closed_on", errors, N_("Enter the day the case closed."))
+    if day is not None and day < case.opened_on:
+        errors["closed_on"] = [N_("A case cannot close before the day it opened.")]
+    check(errors)
+    case.closed_on, case.close_reason = day, why
+    closed_risks = _close_open_risks(session, case)
+    session.flush()
+    record_event(
+        session, ctx, "case.closed", "case", case.id, reason=str(why), risks_closed=closed_risks
+    )
+    return case
+
+
+def _close_open_risks(session: Session, case: Case) -> int:
+    risks = session.scalars(
+        select(Risk).where(Risk.case_id == case.id, Risk.closed_at.is_(None))
+    ).all()
+    now = utcnow()
+    for risk in risks:
+        risk.closed_at = now
+    return len(risks)
+
+
+def set_reflection_period(
+    session: Session,
+    ctx: Actor,
+    client_id: uuid.UUID,
+    case_id: uuid.UUID,
+    start: date | None,
+    end: date | None,
+) -> Case:
+    case = changeable_case(session, ctx, client_id, case_id)
+    errors: Errors = {}
+    if start is None:
+        errors["reflection_start"] = [N_("Enter the first day of the reflection period.")]
+    elif end is not None and end < start:
+        errors["reflection_end"] = [N_("The end cannot be before the start.")]
+    check(errors)
+    case.reflection_start, case.reflection_end = start, end
+    session.flush()
+    record_event(session, ctx, "case.reflection_period_set", "case", case.id)
+    return case
+
+
+def set_permit_track(
+    session: Session, ctx: Actor, client_id: uuid.UUID, case_id: uuid.UUID, track: str | None
+) -> Case:
+    case = changeable_case(session, ctx, client_id, case_id)
+    errors: Errors = {}
+    value = choice(PermitTrack, track, "permit_track", errors)
+    check(errors)
+    assert value is not None
+    case.permit_track = value
+    session.flush()
+    record_event(session, ctx, "case.permit_track_set", "case", case.id, track=str(value))
+    return case
+
+
+def record_nrm_state(
+    session: Session,
+    ctx: Actor,
+    client_id: uuid.UUID,
+    case_id: uuid.UUID,
+    state: str | None,
+    changed_on: date | None,
+) -> NrmEvent:
+    """A change of the case's NRM referral state, kept in its history."""
+    case = changeable_case(session, ctx, client_id, case_id)
+    errors: Errors = {}
+    value = choice(NrmState, state, "nrm_state", errors)
+    if value is not None and value == case.nrm_state:
+        errors["nrm_state"] = [N_("The case is already in this state.")]
+    day = past_date(changed_on, "changed_on", errors, N_("Enter the day of the change."))
+    history = nrm_history(session, case)
+    if day is not None and history and day < history[0].changed_on:
+        errors["changed_on"] = [N_("This is before the latest recorded change.")]
+    check(errors)
+    assert value is not None and day is not None
+    event = NrmEvent(
+        id=uuid.uuid4(), case_id=case.id, state=value, changed_on=day, recorded_by=ctx.user_id
+    )
+    session.add(event)
+    case.nrm_state = value
+    session.flush()
+    record_event(session, ctx, "case.nrm_state_recorded", "case", case.id, state=str(value))
+    return event
+
+
+def nrm_history(session: Session, case: Case) -> list[NrmEvent]:
+    """The case's NRM state changes, newest first (``case`` was loaded by get_case)."""
+    return list(
+        session.scalars(
+            select(NrmEvent)
+            .where(NrmEvent.case_id == case.id)
+            .order_by(NrmEvent.changed_on.desc(), NrmEvent.recorded_at.desc())
+        )
+    )
+
+
+def assigned_members(session: Session, case: Case) -> list[Member]:
+    """Staff assigned to the case (``case`` was loaded by get_case), by name."""
+    rows = session.execute(
+        select(User.id, User.display_name)
+        .join(CaseAssignment, CaseAssignment.user_id == User.id)
+        .where(CaseAssignment.case_id == case.id)
+        .order_by(User.display_name)
+    )
+    return [Member(row.id, row.display_name) for row in rows]
+
+
+def assignable_members(session: Session, ctx: Actor) -> list[Member]:
+    """Members of the actor's organisation who may be assigned to a case, by name."""
+    memberships = session.scalars(select(Membership)).unique().all()
+    eligible = [m for m in memberships if m.roles.intersection(CASEWORK_ROLES)]
+    return sorted(
+        (Member(m.user_id, m.user.display_name) for m in eligible), key=lambda m: m.display_name
+    )
+
+
+def is_assigned(session: Session, case: Case, user_id: uuid.UUID | None) -> bool:
+    if user_id is None:
+        return False
+    return session.get(CaseAssignment, (case.tenant_id, case.id, user_id)) is not None
+
+
+def assign_caseworker(
+    session: Session,
+    ctx: Actor,
+    client_id: uuid.UUID,
+    case_id: uuid.UUID,
+    user_id: uuid.UUID | str | None,
+) -> CaseAssignment:
+    """Assign a caseworker or supervisor of this organisation (again: no change)."""
+    case = changeable_case(session, ctx, client_id, case_id)
+    _require_supervisor(ctx)
+    member = _member(session, ctx, user_id)
+    if not member.roles.intersection(CASEWORK_ROLES):
+        raise ValidationFailed(
+            {"user_id": [N_("Only caseworkers and supervisors can be assigned to a case.")]}
+        )
+    existing = session.get(CaseAssignment, (ctx.tenant_id, case.id, member.user_id))
+    if existing is not None:
+        return existing
+    assignment = CaseAssignment(case_id=case.id, user_id=member.user_id)
+    session.add(assignment)
+    session.flush()
+    record_event(session, ctx, "case.assigned", "case", case.id, user=str(member.user_id))
+    return assignment
+
+
+def unassign(
+    session: Session,
+    ctx: Actor,
+    client_id: uuid.UUID,
+    case_id: uuid.UUID,
+    user_id: uuid.UUID,
+) -> None:
+    case = changeable_case(session, ctx, client_id, case_id)
+    _require_supervisor(ctx)
+    assignment = session.get(CaseAssignment, (ctx.tenant_id, case.id, user_id))
+    if assignment is None:
+        raise NotFound(N_("This person is not assigned to the case."))
+    session.delete(assignment)
+    session.flush()
+    record_event(session, ctx, "case.unassigned", "case", case.id, user=str(user_id))
+
+
+def _require_supervisor(ctx: Actor) -> None:
+    if not ctx.has_any(Role.supervisor):
+        raise Forbidden(N_("Only a supervisor can assign caseworkers to a case."))
+
+
+def _member(session: Session, ctx: Actor, user_id: uuid.UUID | str | None) -> Membership:
+    try:
+        wanted = user_id if isinstance(user_id, uuid.UUID) else uuid.UUID(str(user_id or ""))
+    except ValueError:
+        raise ValidationFailed({"user_id": [N_("Choose a person from the list.")]}) from None
+    membership = session.get(Membership, (ctx.tenant_id, wanted))
+    if membership is None:
+        raise NotFound(N_("No such member."))
+    return membership
