@@ -1,0 +1,155 @@
+"""The receiving side of referrals: the inbox, the answer, and taking the person on.
+
+The receiver works only with its own incoming rows. Answering writes the status onto the
+sender's row of the same exchange (``mirror_to_partner``); nothing else of the sender's is
+ever read. Taking a person on registers a new client here from what the referral carried,
+under a pseudonym code of this organisation's own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.assistance.fields import latest_day
+from app.audit.service import record_event
+from app.clients.models import Client
+from app.clients.pseudonyms import new_code
+from app.clients.regions import REGION_CODES
+from app.clients.service import register_client, require_casework
+from app.context import Actor
+from app.errors import Conflict, NotFound, ValidationFailed
+from app.i18n import N_
+from app.referrals.models import Direction, Referral, ReferralStatus
+from app.referrals.service import (
+    EXTERNAL_KINDS,
+    get_referral,
+    mirror_to_partner,
+    require_status,
+)
+from app.taxonomy import ReferralSource
+
+
+def get_incoming(session: Session, ctx: Actor, referral_id: uuid.UUID) -> Referral:
+    referral = get_referral(session, ctx, referral_id)
+    if referral.direction is not Direction.incoming:
+        raise NotFound(N_("No such referral."))
+    return referral
+
+
+def incoming_referrals(session: Session, ctx: Actor) -> list[Referral]:
+    """The organisation's inbox: referrals received from other organisations, newest first."""
+    require_casework(ctx)
+    return list(
+        session.scalars(
+            select(Referral)
+            .where(Referral.direction == Direction.incoming)
+            .order_by(Referral.sent_on.desc(), Referral.created_at.desc())
+        )
+    )
+
+
+def respond_to_referral(
+    session: Session,
+    ctx: Actor,
+    referral: Referral,
+    decision: str,
+    responded_on: date | None,
+    today: date | None = None,
+) -> Referral:
+    """Accept or decline: the receiver answers an incoming referral (and the sender's row
+    follows); for a partner off the platform, the sender records the partner's answer."""
+    require_casework(ctx)
+    if referral.direction is Direction.outgoing and referral.partner_kind not in EXTERNAL_KINDS:
+        raise Conflict(N_("Only the receiving organisation can answer this referral."))
+    require_status(referral, ReferralStatus.sent)
+    errors: dict[str, list[str]] = {}
+    if decision not in (ReferralStatus.accepted, ReferralStatus.declined):
+        errors["decision"] = [N_("Choose to accept or decline.")]
+    if responded_on is None:
+        errors["responded_on"] = [N_("Enter the date of the answer.")]
+    elif responded_on > (today or latest_day()):
+        errors["responded_on"] = [N_("This date is in the future.")]
+    elif responded_on < referral.sent_on:
+        errors["responded_on"] = [N_("The answer cannot come before the referral was sent.")]
+    if errors:
+        raise ValidationFailed(errors)
+    referral.status = ReferralStatus(decision)
+    referral.responded_on = responded_on
+    session.flush()
+    if referral.direction is Direction.incoming:
+        mirror_to_partner(session, referral, referral.status, responded_on)
+    record_event(
+        session, ctx, "referral.responded", "referral", referral.id, decision=referral.status
+    )
+    return referral
+
+
+def take_on_referral(session: Session, ctx: Actor, referral: Referral) -> Client:
+    """Register the person of an accepted incoming referral as a client here, with the
+    coarse facts the referral carried and a new pseudonym code."""
+    require_casework(ctx)
+    if referral.direction is not Direction.incoming:
+        raise NotFound(N_("No such referral."))
+    require_status(referral, ReferralStatus.accepted)
+    if referral.client_id is not None:
+        raise Conflict(N_("This person is already a client here."))
+    client = register_referred_client(session, ctx, referral.carried)
+    referral.client_id = client.id
+    session.flush()
+    record_event(
+        session, ctx, "referral.taken_on", "referral", referral.id, client_id=str(client.id)
+    )
+    return client
+
+
+def register_referred_client(session: Session, ctx: Actor, carried: Mapping[str, Any]) -> Client:
+    """A new client of this organisation built from a referral's coarse facts.
+
+    XXX: the sender's code stays in ``carried`` only. Reusing it here would let two
+    organisations' records be joined on the code (and codes are unique per organisation
+    only, so it could collide).
+    """
+    facts = _trusted_facts(carried)
+    try:
+        client = register_client(session, ctx, facts)
+    except ValidationFailed:
+        # Unreadable facts (they come from another tenant) are dropped rather than
+        # refusing the person: caseworkers complete them at the first meeting.
+        client = register_client(session, ctx, {"referral_source": ReferralSource.ngo})
+    while client.code == carried.get("code"):
+        client.code = new_code()
+    region = carried.get("nationality_region")
+    # Only the region travels, not the country: keep it so reports count the person.
+    client.nationality_region = region if region in REGION_CODES else None
+    session.flush()
+    return client
+
+
+def _trusted_facts(carried: Mapping[str, Any]) -> dict[str, Any]:
+    names = ("gender", "age_band", "is_minor", "languages", "preferred_language")
+    facts = {name: carried[name] for name in names if carried.get(name) is not None}
+    facts["forms_of_exploitation"] = carried.get("forms_of_exploitation") or []
+    facts["referral_source"] = ReferralSource.ngo
+    return facts
+
+
+def answer_incoming(
+    session: Session,
+    ctx: Actor,
+    referral_id: uuid.UUID,
+    decision: str,
+    responded_on: date | None,
+    take_on: bool = False,
+) -> Client | None:
+    """The inbox's one action: answer, and on acceptance register the person if asked."""
+    referral = get_incoming(session, ctx, referral_id)
+    respond_to_referral(session, ctx, referral, decision, responded_on)
+    if take_on and referral.status is ReferralStatus.accepted:
+        return take_on_referral(session, ctx, referral)
+    return None
