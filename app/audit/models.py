@@ -18,6 +18,8 @@ class AuditEvent(TenantScoped, Base):
     occurred_at: Mapped[Timestamp]
     #: The user who acted; None for the system (CLI without a user, scheduled jobs).
     actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    #: The API token that acted, for integrations (then ``actor_id`` is None).
+    api_token_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     #: Dotted verb, e.g. ``auth.sign_in``, ``members.roles_assigned``, ``client.reveal``.
     action: Mapped[str] = mapped_column(String(64))
     #: Kind and id of the object acted on: ids and pseudonyms only.

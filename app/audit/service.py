@@ -32,6 +32,7 @@ def record_event(
     event = AuditEvent(
         tenant_id=ctx.tenant_id,
         actor_id=ctx.user_id,
+        api_token_id=ctx.api_token_id,
         action=action,
         target_type=target_type,
         target_id=str(target_id) if target_id is not None else None,

@@ -10,13 +10,33 @@ from typing import Any
 
 from flask import Flask, g, request
 from flask_smorest import Api
+from marshmallow import Schema, fields
 
 from app.auth.tokens import authenticate_api_token
 from app.context import Actor
 from app.errors import AuthenticationFailed, Forbidden
 from app.i18n import N_
 
-api = Api()
+
+class ErrorSchema(Schema):
+    """Every API error, as ``app.web.errors`` renders it."""
+
+    status = fields.Integer(required=True)
+    error = fields.String(required=True, metadata={"description": "short title"})
+    message = fields.String(required=True, metadata={"description": "what to do, translated"})
+    field_messages = fields.Dict(
+        data_key="fields",
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "messages per input field (422 only)"},
+    )
+
+
+class HavenApi(Api):  # type: ignore[misc]
+    ERROR_SCHEMA = ErrorSchema
+
+
+api = HavenApi()
 
 
 def init_app(app: Flask, blueprints: list[Any]) -> None:

@@ -8,7 +8,7 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, default_exceptions
 
 from app.errors import HavenError, ValidationFailed
 from app.i18n import N_
@@ -32,6 +32,7 @@ EXPLANATIONS = {
     401: N_("Your session has ended. Please sign in again."),
     403: N_("Your role in this organisation does not allow this page."),
     404: N_("There is nothing at this address, or you may not see it."),
+    422: N_("Correct the fields listed and send again. Nothing was saved."),
     429: N_("Please wait a minute before trying again."),
     500: N_("The error was logged. Nothing you entered was saved."),
 }
@@ -74,10 +75,43 @@ def init_app(app: Flask) -> None:
         status = error.code or 500
         if status == 429:
             log.warning("rate limit hit on %s", request.path)
-        return render_error(status)
+        return render_error(status, fields=_schema_errors(error))
+
+    # flask-smorest registers its own HTTPException handler (another JSON shape, and JSON
+    # on HTML pages too) after this one; handlers registered per status code come first in
+    # Flask's lookup, so every HTTP error still goes through ``_http``.
+    for code in default_exceptions:
+        app.register_error_handler(code, _http)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[Response | str, int]:
         # Engine created with hide_parameters, so no bound values reach this log line.
         log.exception("unhandled error on %s %s", request.method, request.path)
         return render_error(500)
+
+
+def _schema_errors(error: HTTPException) -> dict[str, list[str]] | None:
+    """Per-field messages of a request the API's marshmallow schemas refused (webargs puts
+    them in ``error.data["messages"]`` keyed by location), flattened to dotted names."""
+    data = getattr(error, "data", None)
+    messages = data.get("messages") if isinstance(data, dict) else None
+    if not isinstance(messages, dict):
+        return None
+    fields: dict[str, list[str]] = {}
+    for location, found in messages.items():
+        _flatten(found, "", str(location), fields)
+    return fields or None
+
+
+def _flatten(found: object, prefix: str, location: str, out: dict[str, list[str]]) -> None:
+    if isinstance(found, dict):
+        for name, inner in found.items():
+            _flatten(inner, f"{prefix}.{name}" if prefix else str(name), location, out)
+    elif isinstance(found, list | tuple):
+        for item in found:
+            if isinstance(item, dict):
+                _flatten(item, prefix, location, out)
+            else:
+                out.setdefault(prefix or location, []).append(str(item))
+    else:
+        out.setdefault(prefix or location, []).append(str(found))

@@ -1,0 +1,125 @@
+"""JSON API of the assistance domain: a client's services, recording one, group intake,
+the audited reveal of a record's notes, anonymous contacts, and the organisation's grants
+and service subtypes (read only here; admins manage them on screen).
+
+Every id is looked up inside the token's organisation by the services: another
+organisation's client, record, grant or subtype is "not found", like a missing one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from app.assistance import contacts, grants, group, service
+from app.assistance.models import AssistanceRecord, Grant, ServiceSubtype
+from app.assistance.schemas import (
+    AnonymousContactArgs,
+    AnonymousContactOut,
+    AnonymousContactPageOut,
+    AssistanceRecordOut,
+    GrantOut,
+    GroupServiceArgs,
+    PeriodArgs,
+    RevealedServiceNotes,
+    ServiceArgs,
+    SubtypeListArgs,
+    SubtypeOut,
+)
+from app.auth.models import Role
+from app.clients.models import AnonymousContact
+from app.web.api import api_actor
+from app.web.request import db
+
+blp = Blueprint(
+    "api_assistance",
+    __name__,
+    url_prefix="/api/v1",
+    description="Assistance: services delivered, group intake, anonymous contacts",
+)
+CASEWORK = (Role.caseworker, Role.supervisor)
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+
+
+@blp.before_request
+def _authenticate() -> None:
+    # Before the body is parsed: no token is 401 and a wrong role 403, whatever was sent.
+    api_actor(*CASEWORK)
+
+
+@blp.route("/clients/<uuid:client_id>/services")
+@blp.response(200, AssistanceRecordOut(many=True))
+@blp.doc(security=BEARER)
+def list_services(client_id: uuid.UUID) -> list[AssistanceRecord]:
+    """The client's services, newest first (at most 200)."""
+    return service.list_services(db(), api_actor(*CASEWORK), client_id)
+
+
+@blp.route("/clients/<uuid:client_id>/services", methods=["POST"])
+@blp.arguments(ServiceArgs)
+@blp.response(201, AssistanceRecordOut)
+@blp.doc(security=BEARER)
+def record_service(args: dict[str, Any], client_id: uuid.UUID) -> AssistanceRecord:
+    """Record one service delivered to the client, linked to their open case."""
+    return service.record_service(db(), api_actor(*CASEWORK), client_id, args)
+
+
+@blp.route("/clients/<uuid:client_id>/services/<uuid:record_id>/reveal", methods=["POST"])
+@blp.response(200, RevealedServiceNotes)
+@blp.doc(security=BEARER)
+def reveal_notes(client_id: uuid.UUID, record_id: uuid.UUID) -> dict[str, Any]:
+    """The record's notes in plaintext; audited as a reveal."""
+    notes = service.reveal_service_notes(db(), api_actor(*CASEWORK), client_id, record_id)
+    return {"record_id": record_id, "notes": notes}
+
+
+@blp.route("/services/group", methods=["POST"])
+@blp.arguments(GroupServiceArgs)
+@blp.response(201, AssistanceRecordOut(many=True))
+@blp.doc(security=BEARER)
+def record_group(args: dict[str, Any]) -> list[AssistanceRecord]:
+    """The same service for several clients at once (a raid, a group referral): one
+    record per client, sharing a ``group_id``; one unknown client and none is kept."""
+    fields = dict(args)
+    client_ids = fields.pop("clients")
+    return group.record_group_service(db(), api_actor(*CASEWORK), client_ids, fields)
+
+
+@blp.route("/anonymous-contacts")
+@blp.arguments(PeriodArgs, location="query", unknown="raise")
+@blp.response(200, AnonymousContactPageOut)
+@blp.doc(security=BEARER)
+def list_contacts(args: dict[str, Any]) -> dict[str, Any]:
+    """Helpline and outreach contacts recorded without a client, in a period."""
+    ctx = api_actor(*CASEWORK)
+    items = contacts.list_anonymous_contacts(db(), ctx, args["start"], args["end"])
+    total = contacts.count_anonymous_contacts(db(), ctx, args["start"], args["end"])
+    return {**args, "total": total, "items": items}
+
+
+@blp.route("/anonymous-contacts", methods=["POST"])
+@blp.arguments(AnonymousContactArgs)
+@blp.response(201, AnonymousContactOut)
+@blp.doc(security=BEARER)
+def record_contact(args: dict[str, Any]) -> AnonymousContact:
+    """A helpline or outreach conversation with no client record; it counts in reports."""
+    return contacts.record_anonymous_contact(db(), api_actor(*CASEWORK), args)
+
+
+@blp.route("/grants")
+@blp.response(200, GrantOut(many=True))
+@blp.doc(security=BEARER)
+def list_grants() -> list[Grant]:
+    """The organisation's grants, current and recent first."""
+    return grants.list_grants(db(), api_actor(*CASEWORK))
+
+
+@blp.route("/service-subtypes")
+@blp.arguments(SubtypeListArgs, location="query", unknown="raise")
+@blp.response(200, SubtypeOut(many=True))
+@blp.doc(security=BEARER)
+def list_subtypes(args: dict[str, Any]) -> list[ServiceSubtype]:
+    """The organisation's own subtypes of the 15 categories (of one, if given)."""
+    return grants.list_subtypes(db(), api_actor(*CASEWORK), args["category"])

@@ -1,0 +1,69 @@
+"""JSON API of the claims domain: a client's compensation and unpaid-wage claims, filing,
+and status changes (with the amounts and dates each status needs).
+
+Every id is looked up inside the token's organisation by the services: another
+organisation's client or claim is "not found", like a missing one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from app.auth.models import Role
+from app.claims import service
+from app.claims.schemas import ClaimOut, ClaimStatusArgs, ClaimWithHistory, FileClaimArgs
+from app.web.api import api_actor
+from app.web.request import db
+
+blp = Blueprint(
+    "api_claims",
+    __name__,
+    url_prefix="/api/v1",
+    description="Compensation and unpaid-wage claims",
+)
+CASEWORK = (Role.caseworker, Role.supervisor)
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+
+
+@blp.before_request
+def _authenticate() -> None:
+    # Before the body is parsed: no token is 401 and a wrong role 403, whatever was sent.
+    api_actor(*CASEWORK)
+
+
+@blp.route("/clients/<uuid:client_id>/claims")
+@blp.response(200, ClaimOut(many=True))
+@blp.doc(security=BEARER)
+def list_claims(client_id: uuid.UUID) -> list[ClaimWithHistory]:
+    """The client's claims, newest first, each with its status history."""
+    claims = service.claims_of(db(), api_actor(*CASEWORK), client_id)
+    history = service.history_of(db(), [c.id for c in claims])
+    return [ClaimWithHistory(c, history[c.id]) for c in claims]
+
+
+@blp.route("/clients/<uuid:client_id>/claims", methods=["POST"])
+@blp.arguments(FileClaimArgs)
+@blp.response(201, ClaimOut)
+@blp.doc(security=BEARER)
+def file_claim(args: dict[str, Any], client_id: uuid.UUID) -> ClaimWithHistory:
+    """A new claim, linked to the client's open case; without ``filed_on`` it is being
+    prepared."""
+    claim = service.file_claim(db(), api_actor(*CASEWORK), client_id, **args)
+    return ClaimWithHistory(claim, service.history_of(db(), [claim.id])[claim.id])
+
+
+@blp.route("/clients/<uuid:client_id>/claims/<uuid:claim_id>/status", methods=["POST"])
+@blp.arguments(ClaimStatusArgs)
+@blp.response(200, ClaimOut)
+@blp.doc(security=BEARER)
+def change_status(
+    args: dict[str, Any], client_id: uuid.UUID, claim_id: uuid.UUID
+) -> ClaimWithHistory:
+    """Move the claim to a new status; the change joins its history."""
+    ctx = api_actor(*CASEWORK)
+    claim = service.get_claim(db(), ctx, client_id, claim_id)
+    service.update_claim_status(db(), ctx, claim, service.StatusUpdate(**args))
+    return ClaimWithHistory(claim, service.history_of(db(), [claim.id])[claim.id])
