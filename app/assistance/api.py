@@ -11,8 +11,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from app.assistance import contacts, grants, group, service
 from app.assistance.models import AssistanceRecord, Grant, ServiceSubtype
 from app.assistance.schemas import (
@@ -28,25 +26,13 @@ from app.assistance.schemas import (
     SubtypeListArgs,
     SubtypeOut,
 )
-from app.auth.models import Role
 from app.clients.models import AnonymousContact
-from app.web.api import api_actor
+from app.web.api import BEARER, casework_actor, casework_blueprint
 from app.web.request import db
 
-blp = Blueprint(
-    "api_assistance",
-    __name__,
-    url_prefix="/api/v1",
-    description="Assistance: services delivered, group intake, anonymous contacts",
+blp = casework_blueprint(
+    "assistance", "Assistance: services delivered, group intake, anonymous contacts"
 )
-CASEWORK = (Role.caseworker, Role.supervisor)
-BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
-
-
-@blp.before_request
-def _authenticate() -> None:
-    # Before the body is parsed: no token is 401 and a wrong role 403, whatever was sent.
-    api_actor(*CASEWORK)
 
 
 @blp.route("/clients/<uuid:client_id>/services")
@@ -54,7 +40,7 @@ def _authenticate() -> None:
 @blp.doc(security=BEARER)
 def list_services(client_id: uuid.UUID) -> list[AssistanceRecord]:
     """The client's services, newest first (at most 200)."""
-    return service.list_services(db(), api_actor(*CASEWORK), client_id)
+    return service.list_services(db(), casework_actor(), client_id)
 
 
 @blp.route("/clients/<uuid:client_id>/services", methods=["POST"])
@@ -63,7 +49,7 @@ def list_services(client_id: uuid.UUID) -> list[AssistanceRecord]:
 @blp.doc(security=BEARER)
 def record_service(args: dict[str, Any], client_id: uuid.UUID) -> AssistanceRecord:
     """Record one service delivered to the client, linked to their open case."""
-    return service.record_service(db(), api_actor(*CASEWORK), client_id, args)
+    return service.record_service(db(), casework_actor(), client_id, args)
 
 
 @blp.route("/clients/<uuid:client_id>/services/<uuid:record_id>/reveal", methods=["POST"])
@@ -71,7 +57,7 @@ def record_service(args: dict[str, Any], client_id: uuid.UUID) -> AssistanceReco
 @blp.doc(security=BEARER)
 def reveal_notes(client_id: uuid.UUID, record_id: uuid.UUID) -> dict[str, Any]:
     """The record's notes in plaintext; audited as a reveal."""
-    notes = service.reveal_service_notes(db(), api_actor(*CASEWORK), client_id, record_id)
+    notes = service.reveal_service_notes(db(), casework_actor(), client_id, record_id)
     return {"record_id": record_id, "notes": notes}
 
 
@@ -84,7 +70,7 @@ def record_group(args: dict[str, Any]) -> list[AssistanceRecord]:
     record per client, sharing a ``group_id``; one unknown client and none is kept."""
     fields = dict(args)
     client_ids = fields.pop("clients")
-    return group.record_group_service(db(), api_actor(*CASEWORK), client_ids, fields)
+    return group.record_group_service(db(), casework_actor(), client_ids, fields)
 
 
 @blp.route("/anonymous-contacts")
@@ -93,7 +79,7 @@ def record_group(args: dict[str, Any]) -> list[AssistanceRecord]:
 @blp.doc(security=BEARER)
 def list_contacts(args: dict[str, Any]) -> dict[str, Any]:
     """Helpline and outreach contacts recorded without a client, in a period."""
-    ctx = api_actor(*CASEWORK)
+    ctx = casework_actor()
     items = contacts.list_anonymous_contacts(db(), ctx, args["start"], args["end"])
     total = contacts.count_anonymous_contacts(db(), ctx, args["start"], args["end"])
     return {**args, "total": total, "items": items}
@@ -105,7 +91,7 @@ def list_contacts(args: dict[str, Any]) -> dict[str, Any]:
 @blp.doc(security=BEARER)
 def record_contact(args: dict[str, Any]) -> AnonymousContact:
     """A helpline or outreach conversation with no client record; it counts in reports."""
-    return contacts.record_anonymous_contact(db(), api_actor(*CASEWORK), args)
+    return contacts.record_anonymous_contact(db(), casework_actor(), args)
 
 
 @blp.route("/grants")
@@ -113,7 +99,7 @@ def record_contact(args: dict[str, Any]) -> AnonymousContact:
 @blp.doc(security=BEARER)
 def list_grants() -> list[Grant]:
     """The organisation's grants, current and recent first."""
-    return grants.list_grants(db(), api_actor(*CASEWORK))
+    return grants.list_grants(db(), casework_actor())
 
 
 @blp.route("/service-subtypes")
@@ -122,4 +108,4 @@ def list_grants() -> list[Grant]:
 @blp.doc(security=BEARER)
 def list_subtypes(args: dict[str, Any]) -> list[ServiceSubtype]:
     """The organisation's own subtypes of the 15 categories (of one, if given)."""
-    return grants.list_subtypes(db(), api_actor(*CASEWORK), args["category"])
+    return grants.list_subtypes(db(), casework_actor(), args["category"])

@@ -10,9 +10,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask_smorest import Blueprint
-
-from app.auth.models import Role
 from app.cases import overview, risks, service
 from app.cases.models import Case, NrmEvent, Risk
 from app.cases.schemas import (
@@ -29,25 +26,12 @@ from app.cases.schemas import (
     ReviewRiskArgs,
     RiskOut,
 )
-from app.web.api import api_actor
+from app.web.api import BEARER, casework_actor, casework_blueprint
 from app.web.request import db
 
-blp = Blueprint(
-    "api_cases",
-    __name__,
-    url_prefix="/api/v1",
-    description="Cases: support episodes, NRM state and the risk register",
-)
-CASEWORK = (Role.caseworker, Role.supervisor)
-BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+blp = casework_blueprint("cases", "Cases: support episodes, NRM state and the risk register")
 CASE = "/clients/<uuid:client_id>/cases/<uuid:case_id>"
 RISK = "/clients/<uuid:client_id>/risks/<uuid:risk_id>"
-
-
-@blp.before_request
-def _authenticate() -> None:
-    # Before the body is parsed: no token is 401 and a wrong role 403, whatever was sent.
-    api_actor(*CASEWORK)
 
 
 @blp.route("/clients/<uuid:client_id>/case")
@@ -55,7 +39,7 @@ def _authenticate() -> None:
 @blp.doc(security=BEARER)
 def get_overview(client_id: uuid.UUID) -> overview.CaseOverview:
     """The client's cases, the current one with its NRM history and team."""
-    return overview.case_overview(db(), api_actor(*CASEWORK), client_id)
+    return overview.case_overview(db(), casework_actor(), client_id)
 
 
 @blp.route("/clients/<uuid:client_id>/cases", methods=["POST"])
@@ -64,7 +48,7 @@ def get_overview(client_id: uuid.UUID) -> overview.CaseOverview:
 @blp.doc(security=BEARER)
 def open_case(args: dict[str, Any], client_id: uuid.UUID) -> Case:
     """Open a support episode (a client has at most one open case)."""
-    return service.open_case(db(), api_actor(*CASEWORK), client_id, **args)
+    return service.open_case(db(), casework_actor(), client_id, **args)
 
 
 @blp.route(f"{CASE}/close", methods=["POST"])
@@ -73,7 +57,7 @@ def open_case(args: dict[str, Any], client_id: uuid.UUID) -> Case:
 @blp.doc(security=BEARER)
 def close_case(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> Case:
     """Close the case with a reason; its open risks close with it."""
-    return service.close_case(db(), api_actor(*CASEWORK), client_id, case_id, **args)
+    return service.close_case(db(), casework_actor(), client_id, case_id, **args)
 
 
 @blp.route(f"{CASE}/reflection-period", methods=["PUT"])
@@ -82,7 +66,7 @@ def close_case(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -
 @blp.doc(security=BEARER)
 def set_reflection_period(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> Case:
     """Record the reflection period (the end may be unknown yet)."""
-    ctx = api_actor(*CASEWORK)
+    ctx = casework_actor()
     return service.set_reflection_period(db(), ctx, client_id, case_id, **args)
 
 
@@ -92,7 +76,7 @@ def set_reflection_period(args: dict[str, Any], client_id: uuid.UUID, case_id: u
 @blp.doc(security=BEARER)
 def set_permit_track(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> Case:
     """Record the residence-permit track."""
-    return service.set_permit_track(db(), api_actor(*CASEWORK), client_id, case_id, **args)
+    return service.set_permit_track(db(), casework_actor(), client_id, case_id, **args)
 
 
 @blp.route(f"{CASE}/nrm-states", methods=["POST"])
@@ -101,7 +85,7 @@ def set_permit_track(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.U
 @blp.doc(security=BEARER)
 def record_nrm_state(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> NrmEvent:
     """A change of the case's NRM referral state, added to its history."""
-    return service.record_nrm_state(db(), api_actor(*CASEWORK), client_id, case_id, **args)
+    return service.record_nrm_state(db(), casework_actor(), client_id, case_id, **args)
 
 
 @blp.route("/clients/<uuid:client_id>/risks")
@@ -109,7 +93,7 @@ def record_nrm_state(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.U
 @blp.doc(security=BEARER)
 def list_risks(client_id: uuid.UUID) -> list[Risk]:
     """The risks of all the client's cases, open ones first, soonest review first."""
-    return risks.risks_of(db(), api_actor(*CASEWORK), client_id)
+    return risks.risks_of(db(), casework_actor(), client_id)
 
 
 @blp.route(f"{CASE}/risks", methods=["POST"])
@@ -118,7 +102,7 @@ def list_risks(client_id: uuid.UUID) -> list[Risk]:
 @blp.doc(security=BEARER)
 def add_risk(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> Risk:
     """A new risk on an open case; its notes are sealed and not returned."""
-    return risks.add_risk(db(), api_actor(*CASEWORK), client_id, case_id, **args)
+    return risks.add_risk(db(), casework_actor(), client_id, case_id, **args)
 
 
 @blp.route(f"{RISK}/review", methods=["POST"])
@@ -127,7 +111,7 @@ def add_risk(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> 
 @blp.doc(security=BEARER)
 def review_risk(args: dict[str, Any], client_id: uuid.UUID, risk_id: uuid.UUID) -> Risk:
     """Record a review: the level found and the day of the next review."""
-    return risks.review_risk(db(), api_actor(*CASEWORK), client_id, risk_id, **args)
+    return risks.review_risk(db(), casework_actor(), client_id, risk_id, **args)
 
 
 @blp.route(f"{RISK}/close", methods=["POST"])
@@ -135,7 +119,7 @@ def review_risk(args: dict[str, Any], client_id: uuid.UUID, risk_id: uuid.UUID) 
 @blp.doc(security=BEARER)
 def close_risk(client_id: uuid.UUID, risk_id: uuid.UUID) -> Risk:
     """Close a risk."""
-    return risks.close_risk(db(), api_actor(*CASEWORK), client_id, risk_id)
+    return risks.close_risk(db(), casework_actor(), client_id, risk_id)
 
 
 @blp.route(f"{RISK}/reveal", methods=["POST"])
@@ -143,5 +127,5 @@ def close_risk(client_id: uuid.UUID, risk_id: uuid.UUID) -> Risk:
 @blp.doc(security=BEARER)
 def reveal_risk_notes(client_id: uuid.UUID, risk_id: uuid.UUID) -> dict[str, Any]:
     """The risk's notes in plaintext; audited as a reveal."""
-    notes = risks.reveal_risk_notes(db(), api_actor(*CASEWORK), client_id, risk_id)
+    notes = risks.reveal_risk_notes(db(), casework_actor(), client_id, risk_id)
     return {"risk_id": risk_id, "notes": notes}

@@ -10,28 +10,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask_smorest import Blueprint
-
-from app.auth.models import Role
 from app.claims import service
 from app.claims.schemas import ClaimOut, ClaimStatusArgs, ClaimWithHistory, FileClaimArgs
-from app.web.api import api_actor
+from app.web.api import BEARER, casework_actor, casework_blueprint
 from app.web.request import db
 
-blp = Blueprint(
-    "api_claims",
-    __name__,
-    url_prefix="/api/v1",
-    description="Compensation and unpaid-wage claims",
-)
-CASEWORK = (Role.caseworker, Role.supervisor)
-BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
-
-
-@blp.before_request
-def _authenticate() -> None:
-    # Before the body is parsed: no token is 401 and a wrong role 403, whatever was sent.
-    api_actor(*CASEWORK)
+blp = casework_blueprint("claims", "Compensation and unpaid-wage claims")
 
 
 @blp.route("/clients/<uuid:client_id>/claims")
@@ -39,7 +23,7 @@ def _authenticate() -> None:
 @blp.doc(security=BEARER)
 def list_claims(client_id: uuid.UUID) -> list[ClaimWithHistory]:
     """The client's claims, newest first, each with its status history."""
-    claims = service.claims_of(db(), api_actor(*CASEWORK), client_id)
+    claims = service.claims_of(db(), casework_actor(), client_id)
     history = service.history_of(db(), [c.id for c in claims])
     return [ClaimWithHistory(c, history[c.id]) for c in claims]
 
@@ -51,7 +35,7 @@ def list_claims(client_id: uuid.UUID) -> list[ClaimWithHistory]:
 def file_claim(args: dict[str, Any], client_id: uuid.UUID) -> ClaimWithHistory:
     """A new claim, linked to the client's open case; without ``filed_on`` it is being
     prepared."""
-    claim = service.file_claim(db(), api_actor(*CASEWORK), client_id, **args)
+    claim = service.file_claim(db(), casework_actor(), client_id, **args)
     return ClaimWithHistory(claim, service.history_of(db(), [claim.id])[claim.id])
 
 
@@ -63,7 +47,7 @@ def change_status(
     args: dict[str, Any], client_id: uuid.UUID, claim_id: uuid.UUID
 ) -> ClaimWithHistory:
     """Move the claim to a new status; the change joins its history."""
-    ctx = api_actor(*CASEWORK)
+    ctx = casework_actor()
     claim = service.get_claim(db(), ctx, client_id, claim_id)
     service.update_claim_status(db(), ctx, claim, service.StatusUpdate(**args))
     return ClaimWithHistory(claim, service.history_of(db(), [claim.id])[claim.id])

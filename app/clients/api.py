@@ -12,9 +12,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask_smorest import Blueprint
-
-from app.auth.models import Role
 from app.clients import service
 from app.clients.models import Client
 from app.clients.schemas import (
@@ -30,23 +27,10 @@ from app.clients.schemas import (
     RevealedFieldOut,
     split_intake,
 )
-from app.web.api import api_actor
+from app.web.api import BEARER, casework_actor, casework_blueprint
 from app.web.request import db
 
-blp = Blueprint(
-    "api_clients",
-    __name__,
-    url_prefix="/api/v1",
-    description="Clients: pseudonym codes, coarse facts and sealed identity",
-)
-CASEWORK = (Role.caseworker, Role.supervisor)
-BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
-
-
-@blp.before_request
-def _authenticate() -> None:
-    # Before the body is parsed: no token is 401 and a wrong role 403, whatever was sent.
-    api_actor(*CASEWORK)
+blp = casework_blueprint("clients", "Clients: pseudonym codes, coarse facts and sealed identity")
 
 
 @blp.route("/clients")
@@ -55,7 +39,7 @@ def _authenticate() -> None:
 @blp.doc(security=BEARER)
 def list_clients(args: dict[str, Any]) -> service.ClientPage:
     """Newest first, one page: pseudonym codes and coarse facts only."""
-    return service.list_clients(db(), api_actor(*CASEWORK), **args)
+    return service.list_clients(db(), casework_actor(), **args)
 
 
 @blp.route("/clients", methods=["POST"])
@@ -66,7 +50,7 @@ def register(args: dict[str, Any]) -> Client:
     """Intake: a new client with a fresh pseudonym code; identity fields are optional and
     sealed, and are not returned."""
     facts, identity = split_intake(args)
-    return service.register_client(db(), api_actor(*CASEWORK), facts, identity)
+    return service.register_client(db(), casework_actor(), facts, identity)
 
 
 @blp.route("/clients/by-code")
@@ -75,7 +59,7 @@ def register(args: dict[str, Any]) -> Client:
 @blp.doc(security=BEARER)
 def find_by_code(args: dict[str, Any]) -> Client:
     """The client with this pseudonym code (case, spaces and dashes do not matter)."""
-    return service.find_by_code(db(), api_actor(*CASEWORK), args["code"])
+    return service.find_by_code(db(), casework_actor(), args["code"])
 
 
 @blp.route("/clients/search", methods=["POST"])
@@ -85,7 +69,7 @@ def find_by_code(args: dict[str, Any]) -> Client:
 def search(args: dict[str, Any]) -> list[Client]:
     """Exact match on name, date of birth, identity document or phone (through blind
     indexes); returns the matching clients, not the values."""
-    return service.search_identity(db(), api_actor(*CASEWORK), args["field"], args["value"])
+    return service.search_identity(db(), casework_actor(), args["field"], args["value"])
 
 
 @blp.route("/clients/<uuid:client_id>")
@@ -93,7 +77,7 @@ def search(args: dict[str, Any]) -> list[Client]:
 @blp.doc(security=BEARER)
 def get_client(client_id: uuid.UUID) -> Client:
     """One client: pseudonym code, coarse facts, and which identity fields are recorded."""
-    return service.get_client(db(), api_actor(*CASEWORK), client_id)
+    return service.get_client(db(), casework_actor(), client_id)
 
 
 @blp.route("/clients/<uuid:client_id>", methods=["PATCH"])
@@ -102,7 +86,7 @@ def get_client(client_id: uuid.UUID) -> Client:
 @blp.doc(security=BEARER)
 def update_facts(args: dict[str, Any], client_id: uuid.UUID) -> Client:
     """Change some coarse facts; fields left out keep their value."""
-    return service.update_client_facts(db(), api_actor(*CASEWORK), client_id, args)
+    return service.update_client_facts(db(), casework_actor(), client_id, args)
 
 
 @blp.route("/clients/<uuid:client_id>/identity", methods=["PATCH"])
@@ -111,7 +95,7 @@ def update_facts(args: dict[str, Any], client_id: uuid.UUID) -> Client:
 @blp.doc(security=BEARER)
 def update_identity(args: dict[str, Any], client_id: uuid.UUID) -> Client:
     """Seal new values for the identity fields given; null or "" clears a field."""
-    return service.update_identity(db(), api_actor(*CASEWORK), client_id, args)
+    return service.update_identity(db(), casework_actor(), client_id, args)
 
 
 @blp.route("/clients/<uuid:client_id>/reveal", methods=["POST"])
@@ -120,5 +104,5 @@ def update_identity(args: dict[str, Any], client_id: uuid.UUID) -> Client:
 @blp.doc(security=BEARER)
 def reveal(args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
     """Plaintext of one identity field; audited as a reveal."""
-    value = service.reveal_field(db(), api_actor(*CASEWORK), client_id, args["field"])
+    value = service.reveal_field(db(), casework_actor(), client_id, args["field"])
     return {"field": args["field"], "value": value}

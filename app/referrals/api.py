@@ -12,9 +12,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask_smorest import Blueprint
-
-from app.auth.models import Role
 from app.referrals import receiving, service
 from app.referrals.models import Referral
 from app.referrals.schemas import (
@@ -28,24 +25,13 @@ from app.referrals.schemas import (
     ReferralResponseArgs,
 )
 from app.tenants.models import Organisation
-from app.web.api import api_actor
+from app.web.api import BEARER, casework_actor, casework_blueprint
 from app.web.request import db
 
-blp = Blueprint(
-    "api_referrals",
-    __name__,
-    url_prefix="/api/v1",
-    description="Referrals to and from other organisations, the NRM and partners abroad",
+blp = casework_blueprint(
+    "referrals", "Referrals to and from other organisations, the NRM and partners abroad"
 )
-CASEWORK = (Role.caseworker, Role.supervisor)
-BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 REFERRAL = "/clients/<uuid:client_id>/referrals/<uuid:referral_id>"
-
-
-@blp.before_request
-def _authenticate() -> None:
-    # Before the body is parsed: no token is 401 and a wrong role 403, whatever was sent.
-    api_actor(*CASEWORK)
 
 
 @blp.route("/referral-partners")
@@ -53,7 +39,7 @@ def _authenticate() -> None:
 @blp.doc(security=BEARER)
 def partners() -> list[Organisation]:
     """Organisations on the platform this one can refer to."""
-    return service.referral_partners(db(), api_actor(*CASEWORK))
+    return service.referral_partners(db(), casework_actor())
 
 
 @blp.route("/clients/<uuid:client_id>/referrals")
@@ -61,7 +47,7 @@ def partners() -> list[Organisation]:
 @blp.doc(security=BEARER)
 def list_referrals(client_id: uuid.UUID) -> list[Referral]:
     """The client's referrals, newest first."""
-    return service.referrals_of(db(), api_actor(*CASEWORK), client_id)
+    return service.referrals_of(db(), casework_actor(), client_id)
 
 
 @blp.route("/clients/<uuid:client_id>/referrals/platform", methods=["POST"])
@@ -71,7 +57,7 @@ def list_referrals(client_id: uuid.UUID) -> list[Referral]:
 def refer_on_platform(args: dict[str, Any], client_id: uuid.UUID) -> Referral:
     """Refer the client to another organisation on the platform; it receives the
     pseudonym code and coarse facts only."""
-    return service.refer_to_platform_organisation(db(), api_actor(*CASEWORK), client_id, **args)
+    return service.refer_to_platform_organisation(db(), casework_actor(), client_id, **args)
 
 
 @blp.route("/clients/<uuid:client_id>/referrals/external", methods=["POST"])
@@ -81,7 +67,7 @@ def refer_on_platform(args: dict[str, Any], client_id: uuid.UUID) -> Referral:
 def refer_externally(args: dict[str, Any], client_id: uuid.UUID) -> Referral:
     """Record a referral to a partner off the platform: an organisation, the NRM, or a
     partner in another country (which then needs ``partner_country``)."""
-    return service.refer_externally(db(), api_actor(*CASEWORK), client_id, **args)
+    return service.refer_externally(db(), casework_actor(), client_id, **args)
 
 
 @blp.route(f"{REFERRAL}/response", methods=["POST"])
@@ -90,7 +76,7 @@ def refer_externally(args: dict[str, Any], client_id: uuid.UUID) -> Referral:
 @blp.doc(security=BEARER)
 def record_response(args: dict[str, Any], client_id: uuid.UUID, referral_id: uuid.UUID) -> Referral:
     """Record the answer of a partner off the platform (accepted or declined)."""
-    ctx = api_actor(*CASEWORK)
+    ctx = casework_actor()
     referral = service.get_referral(db(), ctx, referral_id, client_id)
     return receiving.respond_to_referral(db(), ctx, referral, **args)
 
@@ -101,7 +87,7 @@ def record_response(args: dict[str, Any], client_id: uuid.UUID, referral_id: uui
 @blp.doc(security=BEARER)
 def complete(args: dict[str, Any], client_id: uuid.UUID, referral_id: uuid.UUID) -> Referral:
     """Close an accepted referral with its outcome."""
-    ctx = api_actor(*CASEWORK)
+    ctx = casework_actor()
     referral = service.get_referral(db(), ctx, referral_id, client_id)
     return service.complete_referral(db(), ctx, referral, args["outcome"].value)
 
@@ -111,7 +97,7 @@ def complete(args: dict[str, Any], client_id: uuid.UUID, referral_id: uuid.UUID)
 @blp.doc(security=BEARER)
 def cancel(client_id: uuid.UUID, referral_id: uuid.UUID) -> Referral:
     """Withdraw a referral that is not finished; the receiver sees it cancelled."""
-    ctx = api_actor(*CASEWORK)
+    ctx = casework_actor()
     referral = service.get_referral(db(), ctx, referral_id, client_id)
     return service.cancel_referral(db(), ctx, referral)
 
@@ -121,7 +107,7 @@ def cancel(client_id: uuid.UUID, referral_id: uuid.UUID) -> Referral:
 @blp.doc(security=BEARER)
 def incoming() -> list[Referral]:
     """The inbox: referrals received from other organisations, newest first."""
-    return receiving.incoming_referrals(db(), api_actor(*CASEWORK))
+    return receiving.incoming_referrals(db(), casework_actor())
 
 
 @blp.route("/referrals/incoming/<uuid:referral_id>/respond", methods=["POST"])
@@ -131,7 +117,7 @@ def incoming() -> list[Referral]:
 def respond(args: dict[str, Any], referral_id: uuid.UUID) -> dict[str, Any]:
     """Accept or decline a referral received; on acceptance, ``take_on`` registers the
     person as a client here under a new pseudonym code."""
-    ctx = api_actor(*CASEWORK)
+    ctx = casework_actor()
     taken = receiving.answer_incoming(db(), ctx, referral_id, **args)
     referral = receiving.get_incoming(db(), ctx, referral_id)
     return {"referral": referral, "client_id": taken.id if taken else None}
