@@ -55,7 +55,7 @@ LEVEL_LABELS = {
 SCHOOLING_LABELS = {
     Schooling.enrolled: _l("Enrolled in school"),
     Schooling.waiting: _l("Waiting for a school place"),
-    Schooling.not_enrolled: _l("Not enrolled"),
+    Schooling.not_enrolled: _l("Not enrolled in school"),
     Schooling.not_applicable: _l("Not applicable"),
 }
 
