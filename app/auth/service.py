@@ -17,6 +17,7 @@ from app.db.tenancy import SKIP_GUARD
 from app.errors import AuthenticationFailed, Forbidden, NotFound, ValidationFailed
 from app.i18n import N_
 from app.keys import service as keys
+from app.tenants.models import Organisation
 
 log = logging.getLogger("haven.security")
 
@@ -106,6 +107,13 @@ def memberships_of(session: Session, user_id: uuid.UUID) -> list[Membership]:
     """
     stmt = select(Membership).where(Membership.user_id == user_id)
     return list(session.scalars(stmt, execution_options={SKIP_GUARD: True}).unique())
+
+
+def organisations_of(session: Session, user_id: uuid.UUID) -> list[Organisation]:
+    """The organisations the user belongs to, by name, in one query (the switcher)."""
+    mine = select(Membership.tenant_id).where(Membership.user_id == user_id)
+    stmt = select(Organisation).where(Organisation.id.in_(mine)).order_by(Organisation.name)
+    return list(session.scalars(stmt, execution_options={SKIP_GUARD: True}))
 
 
 def requires_totp(session: Session, user: User) -> bool:

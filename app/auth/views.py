@@ -187,10 +187,7 @@ def set_language() -> Response:
 @bp.route("/organisations", methods=["GET"])
 @signed_in
 def choose_organisation() -> str:
-    memberships = service.memberships_of(db(), current_user.user.id)
-    from app.tenants.models import Organisation
-
-    orgs = [db().get(Organisation, m.tenant_id) for m in memberships]
+    orgs = service.organisations_of(db(), current_user.user.id)
     return render_template(
         "auth/organisations.html", organisations=orgs, form=ChooseOrganisationForm()
     )

@@ -7,7 +7,7 @@ import enum
 import uuid
 from datetime import date
 
-from sqlalchemy import Date, ForeignKeyConstraint, LargeBinary, String, Uuid
+from sqlalchemy import Date, ForeignKeyConstraint, Index, LargeBinary, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, OptionalTimestamp, TenantScoped, Timestamp, UUIDPk, enum_column
@@ -77,7 +77,10 @@ def _case_fk() -> ForeignKeyConstraint:
 
 class Case(TenantScoped, Base):
     __tablename__ = "cases"
-    __table_args__ = (_client_fk(),)
+    __table_args__ = (
+        Index("ix_cases_client", "tenant_id", "client_id"),
+        _client_fk(),
+    )
 
     id: Mapped[UUIDPk]
     client_id: Mapped[uuid.UUID] = mapped_column(Uuid)
@@ -107,7 +110,10 @@ class CaseAssignment(TenantScoped, Base):
 
 class NrmEvent(TenantScoped, Base):
     __tablename__ = "nrm_events"
-    __table_args__ = (_case_fk(),)
+    __table_args__ = (
+        Index("ix_nrm_events_case", "tenant_id", "case_id"),
+        _case_fk(),
+    )
 
     id: Mapped[UUIDPk]
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid)
@@ -119,7 +125,10 @@ class NrmEvent(TenantScoped, Base):
 
 class Risk(TenantScoped, Base):
     __tablename__ = "risks"
-    __table_args__ = (_case_fk(),)
+    __table_args__ = (
+        Index("ix_risks_case", "tenant_id", "case_id"),
+        _case_fk(),
+    )
 
     id: Mapped[UUIDPk]
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid)

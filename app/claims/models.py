@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKeyConstraint, Numeric, String, Uuid
+from sqlalchemy import Date, ForeignKeyConstraint, Index, Numeric, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, TenantScoped, Timestamp, UUIDPk, enum_column
@@ -45,6 +45,7 @@ class ClaimStatus(enum.StrEnum):
 class Claim(TenantScoped, Base):
     __tablename__ = "claims"
     __table_args__ = (
+        Index("ix_claims_client", "tenant_id", "client_id"),
         ForeignKeyConstraint(
             ["tenant_id", "client_id"], ["clients.tenant_id", "clients.id"], ondelete="CASCADE"
         ),

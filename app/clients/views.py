@@ -8,6 +8,7 @@ value), and every page is sent with ``Cache-Control: no-store`` (app.web.securit
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Any
 
@@ -49,7 +50,13 @@ def _apply(form: FlaskForm, error: ValidationFailed) -> None:
 
 
 def _display() -> dict[str, Any]:
-    return {"labels": LABELS, "country_name": country_name, "region_name": region_name}
+    """Label lookups for templates, translated once per page instead of once per cell."""
+    labels = {name: {k: str(v) for k, v in values.items()} for name, values in LABELS.items()}
+    return {
+        "labels": labels,
+        "country_name": functools.cache(country_name),
+        "region_name": functools.cache(region_name),
+    }
 
 
 @bp.route("/clients")

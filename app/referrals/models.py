@@ -14,7 +14,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKeyConstraint, String, Uuid
+from sqlalchemy import JSON, Date, ForeignKeyConstraint, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, TenantScoped, Timestamp, UUIDPk, enum_column
@@ -43,6 +43,7 @@ class ReferralStatus(enum.StrEnum):
 class Referral(TenantScoped, Base):
     __tablename__ = "referrals"
     __table_args__ = (
+        Index("ix_referrals_client", "tenant_id", "client_id"),
         ForeignKeyConstraint(
             ["tenant_id", "client_id"], ["clients.tenant_id", "clients.id"], ondelete="CASCADE"
         ),

@@ -8,7 +8,6 @@ from flask_babel import Babel, get_locale
 from flask_login import current_user
 
 from app.settings import SUPPORTED_LOCALES
-from app.tenants.models import Organisation
 
 babel = Babel()
 
@@ -23,9 +22,9 @@ def select_locale() -> str:
             return str(user.locale)
         membership = current_user.membership
         if membership is not None:
-            from app.web.request import db
+            from app.web.request import my_organisations
 
-            org = db().get(Organisation, membership.tenant_id)
+            org = next((o for o in my_organisations() if o.id == membership.tenant_id), None)
             if org is not None and org.default_locale in SUPPORTED_LOCALES:
                 return org.default_locale
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or "en"

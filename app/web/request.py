@@ -14,11 +14,13 @@ from flask import Flask, Response, current_app, g
 from flask_login import UserMixin, current_user
 
 from app.auth.models import Membership, User, UserSession
+from app.auth.service import organisations_of
 from app.auth.sessions import find_session, touch
 from app.context import Actor
 from app.db import HavenSession, bind_actor, make_engine, make_sessionmaker, utcnow
 from app.keys.service import attach_keyring, drop_keyring
 from app.settings import Settings
+from app.tenants.models import Organisation
 from app.web.extensions import login_manager
 
 
@@ -120,3 +122,11 @@ def parse_uuid(value: str) -> uuid.UUID | None:
         return uuid.UUID(value)
     except (ValueError, TypeError):
         return None
+
+
+def my_organisations() -> list[Organisation]:
+    """The signed-in user's organisations, read once per request (header, locale)."""
+    if "my_organisations" not in g:
+        g.my_organisations = organisations_of(db(), current_user.user.id)
+    found: list[Organisation] = g.my_organisations
+    return found

@@ -10,10 +10,8 @@ from werkzeug.wrappers import Response
 
 from app.auth.access import signed_in
 from app.auth.forms import ActionForm, ChooseOrganisationForm
-from app.auth.service import memberships_of
 from app.errors import ValidationFailed
 from app.i18n import N_
-from app.tenants.models import Organisation
 from app.web.extensions import login_manager
 
 bp = Blueprint("home", __name__)
@@ -43,13 +41,13 @@ def _layout() -> dict[str, object]:
     """
     if not current_user.is_authenticated:
         return {"nav_orgs": [], "current_org": None}
-    from app.web.request import db
+    from app.web.request import my_organisations
 
-    orgs = [db().get(Organisation, m.tenant_id) for m in memberships_of(db(), current_user.user.id)]
+    orgs = my_organisations()
     current = current_user.membership.tenant_id if current_user.membership else None
     return {
-        "nav_orgs": [o for o in orgs if o is not None],
-        "current_org": next((o for o in orgs if o and o.id == current), None),
+        "nav_orgs": orgs,
+        "current_org": next((o for o in orgs if o.id == current), None),
         "switch_form": ChooseOrganisationForm(formdata=None),
         "action_form": ActionForm(formdata=None),
     }

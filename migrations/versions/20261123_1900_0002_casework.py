@@ -3,7 +3,7 @@ grants, claims, referrals, anonymous contacts, API tokens; all under row-level s
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 18:57:54.624943
+Create Date: 2026-11-23 20:23:05.294131
 """
 
 from __future__ import annotations
@@ -415,6 +415,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_cases")),
     )
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.create_index("ix_cases_client", ["tenant_id", "client_id"], unique=False)
+
     op.create_table(
         "client_keys",
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
@@ -510,6 +513,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_referrals")),
     )
+    with op.batch_alter_table("referrals", schema=None) as batch_op:
+        batch_op.create_index("ix_referrals_client", ["tenant_id", "client_id"], unique=False)
+
     op.create_table(
         "assistance_records",
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
@@ -762,6 +768,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_claims")),
     )
+    with op.batch_alter_table("claims", schema=None) as batch_op:
+        batch_op.create_index("ix_claims_client", ["tenant_id", "client_id"], unique=False)
+
     op.create_table(
         "nrm_events",
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
@@ -801,6 +810,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_nrm_events")),
     )
+    with op.batch_alter_table("nrm_events", schema=None) as batch_op:
+        batch_op.create_index("ix_nrm_events_case", ["tenant_id", "case_id"], unique=False)
+
     op.create_table(
         "risks",
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
@@ -853,6 +865,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_risks")),
     )
+    with op.batch_alter_table("risks", schema=None) as batch_op:
+        batch_op.create_index("ix_risks_case", ["tenant_id", "case_id"], unique=False)
+
     op.create_table(
         "claim_status_changes",
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
@@ -905,8 +920,17 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("claim_status_changes")
+    with op.batch_alter_table("risks", schema=None) as batch_op:
+        batch_op.drop_index("ix_risks_case")
+
     op.drop_table("risks")
+    with op.batch_alter_table("nrm_events", schema=None) as batch_op:
+        batch_op.drop_index("ix_nrm_events_case")
+
     op.drop_table("nrm_events")
+    with op.batch_alter_table("claims", schema=None) as batch_op:
+        batch_op.drop_index("ix_claims_client")
+
     op.drop_table("claims")
     op.drop_table("child_details")
     op.drop_table("case_assignments")
@@ -914,8 +938,14 @@ def downgrade() -> None:
         batch_op.drop_index("ix_assistance_records_client")
 
     op.drop_table("assistance_records")
+    with op.batch_alter_table("referrals", schema=None) as batch_op:
+        batch_op.drop_index("ix_referrals_client")
+
     op.drop_table("referrals")
     op.drop_table("client_keys")
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_index("ix_cases_client")
+
     op.drop_table("cases")
     op.drop_table("service_subtypes")
     op.drop_table("grants")
