@@ -29,7 +29,7 @@ from app.errors import AuthenticationFailed, NotFound, ValidationFailed
 from app.i18n import N_
 from app.settings import SUPPORTED_LOCALES
 from app.web.extensions import limiter, login_rate_key
-from app.web.request import Principal, db, settings
+from app.web.request import ActiveMembership, Principal, db, settings
 from app.web.views import form_errors
 
 bp = Blueprint("auth", __name__)
@@ -61,7 +61,8 @@ def _finish_sign_in(user: User, *, mfa_verified: bool) -> Response:
     membership = None
     if len(memberships) == 1:
         membership = sessions.choose_organisation(db(), user_session, memberships[0].tenant_id)
-    login_user(Principal(token, user, user_session, membership))
+    active = ActiveMembership(membership.tenant_id, membership.roles) if membership else None
+    login_user(Principal(token, user, user_session, active))
     return redirect(url_for("home.index"))
 
 

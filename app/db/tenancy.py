@@ -37,6 +37,8 @@ def current_tenant(session: Session) -> uuid.UUID | None:
 
 def bind_actor(session: Session, tenant_id: uuid.UUID | None, user_id: uuid.UUID | None) -> None:
     """Point the session at a tenant and user; applies at once if a transaction is open."""
+    if session.info.get(TENANT_KEY) == tenant_id and session.info.get(USER_KEY) == user_id:
+        return  # already what the open transaction (if any) was given
     session.info[TENANT_KEY] = tenant_id
     session.info[USER_KEY] = user_id
     if session.in_transaction():
@@ -48,7 +50,9 @@ def _open_connections(session: Session) -> list[Connection]:
     transaction = session.get_transaction()
     if transaction is None:
         return []
-    return [conn for conn, *_ in transaction._connections.values()]
+    # The transaction indexes each connection under its engine and itself: dedupe.
+    unique = {id(conn): conn for conn, *_ in transaction._connections.values()}
+    return list(unique.values())
 
 
 def _set_database_context(

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g
 from flask_login import UserMixin, current_user
+from sqlalchemy import select
 
-from app.auth.models import Membership, User, UserSession
+from app.auth.models import Role, RoleGrant, User, UserSession
 from app.auth.service import organisations_of
 from app.auth.sessions import find_session, touch
 from app.context import Actor
@@ -24,6 +25,14 @@ from app.tenants.models import Organisation
 from app.web.extensions import login_manager
 
 
+@dataclass(frozen=True)
+class ActiveMembership:
+    """The organisation this session acts in and the roles held there."""
+
+    tenant_id: uuid.UUID
+    roles: frozenset[Role]
+
+
 @dataclass
 class Principal(UserMixin):  # type: ignore[misc]
     """The signed-in person for this request: account, server-side session, membership."""
@@ -31,7 +40,7 @@ class Principal(UserMixin):  # type: ignore[misc]
     token: str
     user: User
     user_session: UserSession
-    membership: Membership | None
+    membership: ActiveMembership | None
 
     def get_id(self) -> str:
         return self.token
@@ -88,8 +97,20 @@ def _load_principal(token: str) -> Principal | None:
     user = user_session.user
     org_id = user_session.organisation_id
     bind_actor(session, org_id, user.id)
-    membership = session.get(Membership, (org_id, user.id)) if org_id else None
-    return Principal(token, user, user_session, membership)
+    return Principal(token, user, user_session, _active_membership(session, org_id, user.id))
+
+
+def _active_membership(
+    session: HavenSession, org_id: uuid.UUID | None, user_id: uuid.UUID
+) -> ActiveMembership | None:
+    """Roles in the session's organisation, in one query (every member holds a role)."""
+    if org_id is None:
+        return None
+    stmt = select(RoleGrant.role).where(
+        RoleGrant.tenant_id == org_id, RoleGrant.user_id == user_id
+    )
+    roles = frozenset(session.scalars(stmt))
+    return ActiveMembership(org_id, roles) if roles else None
 
 
 def init_app(app: Flask) -> None:
