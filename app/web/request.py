@@ -7,6 +7,7 @@ keyring of unwrapped keys lives in the session's ``info`` and is dropped with it
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 
@@ -45,7 +46,7 @@ class Principal(UserMixin):  # type: ignore[misc]
     def get_id(self) -> str:
         return self.token
 
-    @property
+    @functools.cached_property
     def actor(self) -> Actor:
         return Actor(
             user_id=self.user.id,
