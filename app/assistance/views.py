@@ -33,7 +33,7 @@ from app.db.base import utcnow
 from app.errors import ValidationFailed
 from app.taxonomy import AgeBand, Gender, ServiceOutcome
 from app.web.request import actor, db
-from app.web.views import form_errors
+from app.web.views import first_visible_field, form_errors, show_errors
 
 bp = Blueprint("assistance", __name__)
 
@@ -60,7 +60,7 @@ def services(client_id: uuid.UUID) -> Page:
         try:
             service.record_service(db(), actor(), client.id, _fields(form, SERVICE_FIELDS))
         except ValidationFailed as error:
-            _apply(form, error)
+            show_errors(form, error, first_visible_field(form))
         else:
             flash(_("Service recorded."))
             return redirect(_after_record(client.id, form))
@@ -117,7 +117,7 @@ def group() -> Page:
             fields = _fields(form, SERVICE_FIELDS)
             records = group_service.record_group_service(db(), actor(), ids, fields)
         except ValidationFailed as error:
-            _apply(form, error)
+            show_errors(form, error, first_visible_field(form))
         else:
             count = len(records)
             flash(ngettext("Service recorded for %(num)d client.",
@@ -142,7 +142,7 @@ def contacts() -> Page:
             fields = _fields(form, contact_service.CONTACT_FIELDS)
             contact_service.record_anonymous_contact(db(), actor(), fields)
         except ValidationFailed as error:
-            _apply(form, error)
+            show_errors(form, error, first_visible_field(form))
         else:
             flash(_("Contact recorded."))
             on = form.occurred_on.data.isoformat() if form.record_another.data else None
@@ -169,7 +169,7 @@ def grants() -> Page:
         try:
             catalogue.create_grant(db(), actor(), _fields(form, catalogue.GRANT_FIELDS))
         except ValidationFailed as error:
-            _apply(form, error)
+            show_errors(form, error, first_visible_field(form))
         else:
             flash(_("Grant added."))
             return redirect(url_for(".grants"))
@@ -185,7 +185,7 @@ def service_types() -> Page:
         try:
             catalogue.create_subtype(db(), actor(), _fields(form, catalogue.SUBTYPE_FIELDS))
         except ValidationFailed as error:
-            _apply(form, error)
+            show_errors(form, error, first_visible_field(form))
         else:
             flash(_("Service type added."))
             return redirect(url_for(".service_types"))
@@ -202,14 +202,6 @@ def _number(value: Decimal) -> str:
 
 def _fields(form: FlaskForm, names: frozenset[str]) -> dict[str, object]:
     return {name: form[name].data for name in names if name in form}
-
-
-def _apply(form: FlaskForm, error: ValidationFailed) -> None:
-    """Service messages onto the form's fields, translated; the page then answers 422."""
-    first = next(iter(form))
-    for name, messages in error.fields.items():
-        field = form._fields.get(name, first)
-        field.errors = list(field.errors) + [_(m) for m in messages]
 
 
 def _today() -> date:

@@ -21,7 +21,7 @@ from app.auth.forms import ROLE_LABELS, ActionForm, InviteForm, RolesForm
 from app.auth.models import Membership, Role
 from app.errors import ValidationFailed
 from app.web.request import actor, db
-from app.web.views import form_errors
+from app.web.views import form_errors, show_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -46,7 +46,7 @@ def invite() -> Response | str | tuple[str, int]:
                 db(), actor(), form.email.data, form.display_name.data, roles
             )
         except ValidationFailed as error:
-            _apply(form, error)
+            show_errors(form, error, form.roles)
         else:
             return render_template("admin/invited.html", member=membership.user, one_time=one_time)
     return render_template("admin/invite.html", form=form), form_errors(form)
@@ -61,7 +61,7 @@ def roles(user_id: uuid.UUID) -> Response | str | tuple[str, int]:
         try:
             service.assign_roles(db(), actor(), user_id, service.parse_roles(form.roles.data))
         except ValidationFailed as error:
-            _apply(form, error)
+            show_errors(form, error, form.roles)
         else:
             flash(_("Roles saved."))
             return redirect(url_for("admin.members"))
@@ -77,9 +77,3 @@ def revoke_sessions(user_id: uuid.UUID) -> Response:
     if user_id == current_user.user.id:
         return redirect(url_for("auth.sign_in"))
     return redirect(url_for("admin.members"))
-
-
-def _apply(form: InviteForm | RolesForm, error: ValidationFailed) -> None:
-    for name, messages in error.fields.items():
-        field = getattr(form, name, None) or form.roles
-        field.errors = list(field.errors) + [_(m) for m in messages]

@@ -30,7 +30,7 @@ from app.i18n import N_
 from app.settings import SUPPORTED_LOCALES
 from app.web.extensions import limiter, login_rate_key
 from app.web.request import ActiveMembership, Principal, db, settings
-from app.web.views import form_errors
+from app.web.views import form_errors, show_errors
 
 bp = Blueprint("auth", __name__)
 
@@ -167,8 +167,7 @@ def change_password() -> Response | str | tuple[str, int]:
                 db(), current_user.user, form.current_password.data, form.new_password.data
             )
         except ValidationFailed as error:
-            for name, messages in error.fields.items():
-                getattr(form, name).errors = [_(m) for m in messages]
+            show_errors(form, error)
         else:
             flash(_("Your password was changed."))
             return redirect(url_for("home.index"))

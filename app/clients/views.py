@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.auth.access import in_organisation
@@ -35,18 +34,11 @@ from app.clients.forms import (
 from app.clients.models import Client
 from app.errors import NotFound, ValidationFailed
 from app.web.request import actor, db
-from app.web.views import form_errors
+from app.web.views import first_visible_field, form_errors, show_errors
 
 bp = Blueprint("clients", __name__)
 CASEWORK = (Role.caseworker, Role.supervisor)
 View = Response | str | tuple[str, int]
-
-
-def _apply(form: FlaskForm, error: ValidationFailed) -> None:
-    """Service messages onto the form's fields (unknown names onto the first field)."""
-    for name, messages in error.fields.items():
-        field = form._fields.get(name) or next(f for f in form if f.name != "csrf_token")
-        field.errors = list(field.errors) + [_(m) for m in messages]
 
 
 def _display() -> dict[str, Any]:
@@ -75,7 +67,7 @@ def search() -> View:
         try:
             results = _search(form.kind.data, form.value.data)
         except ValidationFailed as error:
-            _apply(form, error)
+            show_errors(form, error, first_visible_field(form))
     page = service.list_clients(db(), actor(), 1)
     html = render_template(
         "clients/index.html", page=page, form=form, results=results, **_display()
@@ -100,7 +92,7 @@ def new() -> View:
         try:
             client = service.register_client(db(), actor(), form.facts(), form.identity())
         except ValidationFailed as error:
-            _apply(form, error)
+            show_errors(form, error, first_visible_field(form))
         else:
             flash(_("Client %(code)s registered.", code=client.code))
             return redirect(url_for("clients.overview", client_id=client.id))
@@ -147,7 +139,7 @@ def identity(client_id: uuid.UUID) -> View:
         try:
             service.update_identity(db(), actor(), client.id, form.changes())
         except ValidationFailed as error:
-            _apply(form, error)
+            show_errors(form, error, first_visible_field(form))
         else:
             flash(_("Identity saved."))
             return redirect(url_for("clients.overview", client_id=client.id))
@@ -170,7 +162,7 @@ def facts(client_id: uuid.UUID) -> View:
         try:
             service.update_client_facts(db(), actor(), client.id, form.facts())
         except ValidationFailed as error:
-            _apply(form, error)
+            show_errors(form, error, first_visible_field(form))
         else:
             flash(_("Facts saved."))
             return redirect(url_for("clients.overview", client_id=client.id))

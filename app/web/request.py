@@ -107,9 +107,7 @@ def _active_membership(
     """Roles in the session's organisation, in one query (every member holds a role)."""
     if org_id is None:
         return None
-    stmt = select(RoleGrant.role).where(
-        RoleGrant.tenant_id == org_id, RoleGrant.user_id == user_id
-    )
+    stmt = select(RoleGrant.role).where(RoleGrant.tenant_id == org_id, RoleGrant.user_id == user_id)
     roles = frozenset(session.scalars(stmt))
     return ActiveMembership(org_id, roles) if roles else None
 

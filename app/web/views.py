@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
+from wtforms import Field
 
 from app.auth.access import signed_in
 from app.auth.forms import ActionForm, ChooseOrganisationForm
@@ -22,14 +23,21 @@ def form_errors(form: FlaskForm) -> int:
     return 422 if form.errors else 200
 
 
-def show_errors(form: FlaskForm, error: ValidationFailed) -> None:
-    """A service's per-field messages on the form's fields, in the user's language; a
-    message for a field the form lacks goes to the error page (still a 422)."""
-    if any(getattr(form, name, None) is None for name in error.fields):
-        raise error
+def show_errors(form: FlaskForm, error: ValidationFailed, fallback: Field | None = None) -> None:
+    """A service's per-field messages on the form's fields, in the user's language.
+
+    A message for a field the form lacks goes onto ``fallback`` when given (e.g. the first
+    visible field), otherwise to the error page (still a 422): never silently dropped.
+    """
     for name, messages in error.fields.items():
-        field = getattr(form, name)
+        field = form._fields.get(name) or fallback
+        if field is None:
+            raise error
         field.errors = list(field.errors) + [_(m) for m in messages]
+
+
+def first_visible_field(form: FlaskForm) -> Field:
+    return next(f for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
 
 
 @bp.app_context_processor
