@@ -66,6 +66,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--only", default="", help="profile endpoints containing this text")
     parser.add_argument(
+        "--cprofile", type=int, default=0, help="also print the N costliest Python functions"
+    )
+    parser.add_argument(
         "--state-dir", type=Path, default=Path(tempfile.gettempdir()) / "haven-bench"
     )
     args = parser.parse_args()
@@ -98,6 +101,8 @@ def main() -> None:
         for name, call in endpoints.items():
             if args.only in name:
                 profile(name, call, log, args.repeat)
+                if args.cprofile:
+                    python_profile(call, args.repeat, args.cprofile)
     finally:
         data.remove_load_records([org])
 
@@ -135,6 +140,22 @@ def profile(name: str, call: Callable[[], Any], log: StatementLog, repeat: int) 
             rls = params  # the settings the app had when it sent what follows
         elif CASEWORK_TABLES.search(stmt):
             explain(stmt, params, rls)
+
+
+def python_profile(call: Callable[[], Any], repeat: int, top: int) -> None:
+    """cProfile over ``repeat`` requests: the functions with the most time of their own."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        call()
+    profiler.disable()
+    print(f"\n  cProfile of {repeat} requests (own time, then cumulative):")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
 
 
 def explain(stmt: str, params: Any, rls: dict[str, str]) -> None:
