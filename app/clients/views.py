@@ -33,6 +33,7 @@ from app.clients.forms import (
 )
 from app.clients.models import Client
 from app.errors import NotFound, ValidationFailed
+from app.web.i18n import translated_tables
 from app.web.request import actor, db
 from app.web.views import first_visible_field, form_errors, show_errors
 
@@ -43,9 +44,8 @@ View = Response | str | tuple[str, int]
 
 def _display() -> dict[str, Any]:
     """Label lookups for templates, translated once per page instead of once per cell."""
-    labels = {name: {k: str(v) for k, v in values.items()} for name, values in LABELS.items()}
     return {
-        "labels": labels,
+        "labels": translated_tables(LABELS),
         "country_name": functools.cache(country_name),
         "region_name": functools.cache(region_name),
     }

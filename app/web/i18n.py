@@ -1,7 +1,10 @@
 """Locale choice: explicit choice in this browser, then the user's, then the organisation's
-default, then the browser's Accept-Language."""
+default, then the browser's Accept-Language. Label tables translated once per locale."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask, request, session
 from flask_babel import Babel, get_locale
@@ -28,6 +31,25 @@ def select_locale() -> str:
             if org is not None and org.default_locale in SUPPORTED_LOCALES:
                 return org.default_locale
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or "en"
+
+
+#: (id of a module-level label table, locale) -> that table with its labels translated.
+_TRANSLATED: dict[tuple[int, str], dict[str, dict[Any, str]]] = {}
+
+
+def translated_tables(tables: Mapping[str, Mapping[Any, Any]]) -> dict[str, dict[Any, str]]:
+    """``{name: {value: lazy label}}`` in the reader's language, as plain strings.
+
+    Label tables are constants, so each is translated once per process and locale: a list
+    page would otherwise pay a gettext lookup per label per request. Only pass module-level
+    tables (the cache holds them by identity for the life of the process).
+    """
+    key = (id(tables), str(get_locale()))
+    found = _TRANSLATED.get(key)
+    if found is None:
+        found = {name: {k: str(v) for k, v in table.items()} for name, table in tables.items()}
+        _TRANSLATED[key] = found
+    return found
 
 
 def init_app(app: Flask) -> None:
