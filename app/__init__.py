@@ -28,6 +28,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_SECURE=settings.production,
         # Browser-side session ends with the server-side one (which times out when idle).
         PERMANENT_SESSION_LIFETIME=settings.session_max_hours * 3600,
+        # The cookie is not re-signed on every response: its lifetime is the session's
+        # maximum, and the idle timeout is enforced on the server-side row.
+        SESSION_REFRESH_EACH_REQUEST=False,
         BABEL_DEFAULT_LOCALE="en",
         BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS),
         TESTING=settings.testing,

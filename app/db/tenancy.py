@@ -89,7 +89,12 @@ def install_tenant_guard(session_class: type[Session]) -> None:
 
     @event.listens_for(session_class, "after_begin")
     def _set_rls_context(session: Session, _tx: SessionTransaction, conn: Connection) -> None:
-        _set_database_context(conn, current_tenant(session), session.info.get(USER_KEY))
+        tenant_id, user_id = current_tenant(session), session.info.get(USER_KEY)
+        # Nothing to say when nobody is bound yet (the sign-in lookup that starts every
+        # request): settings are only ever set transaction-local, so a new transaction
+        # starts with none and the policies deny; bind_actor sets them when known.
+        if tenant_id is not None or user_id is not None:
+            _set_database_context(conn, tenant_id, user_id)
 
     @event.listens_for(session_class, "before_flush")
     def _stamp_tenant(session: Session, _ctx: Any, _instances: Any) -> None:
