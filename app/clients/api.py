@@ -39,7 +39,7 @@ blp = casework_blueprint("clients", "Clients: pseudonym codes, coarse facts and 
 @blp.doc(security=BEARER)
 def list_clients(args: dict[str, Any]) -> service.ClientPage:
     """Newest first, one page: pseudonym codes and coarse facts only."""
-    return service.list_clients(db(), casework_actor(), **args)
+    return service.list_clients(db(), casework_actor(), **args, count=True)
 
 
 @blp.route("/clients", methods=["POST"])

@@ -128,6 +128,7 @@ class ClientPageOut(Schema):
     items = fields.List(fields.Nested(ClientRowOut), attribute="rows", required=True)
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
+    has_next = fields.Boolean(required=True)
     total = fields.Integer(required=True)
 
 

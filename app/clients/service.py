@@ -79,15 +79,14 @@ class ClientPage:
     rows: list[ClientRow]
     page: int
     per_page: int
-    total: int
+    has_next: bool
+    #: Clients in the organisation; counted only when asked (a count(*) over a large
+    #: caseload costs more than the page itself, and the screen does not need it).
+    total: int | None = None
 
     @property
     def has_previous(self) -> bool:
         return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page * self.per_page < self.total
 
 
 def require_casework(ctx: Actor) -> None:
@@ -203,12 +202,14 @@ def _live_client(session: Session, ctx: Actor, client_id: uuid.UUID) -> Client:
     return client
 
 
-def list_clients(session: Session, ctx: Actor, page: int = 1, per_page: int = 50) -> ClientPage:
-    """Newest first, one page; pseudonym and coarse facts only (no sealed column loaded)."""
+def list_clients(
+    session: Session, ctx: Actor, page: int = 1, per_page: int = 50, *, count: bool = False
+) -> ClientPage:
+    """Newest first, one page; pseudonym and coarse facts only (no sealed column loaded).
+    One row more than the page is read to know whether another page follows."""
     require_casework(ctx)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     page = max(page, 1)
-    total = session.scalar(select(func.count()).select_from(Client)) or 0
     result = session.execute(
         select(
             Client.id,
@@ -223,11 +224,12 @@ def list_clients(session: Session, ctx: Actor, page: int = 1, per_page: int = 50
             Client.erased_at.is_not(None).label("erased"),
         )
         .order_by(Client.created_at.desc(), Client.id.desc())
-        .limit(per_page)
+        .limit(per_page + 1)
         .offset((page - 1) * per_page)
     )
     rows = [ClientRow(**row._mapping) for row in result]
-    return ClientPage(rows, page, per_page, total)
+    total = session.scalar(select(func.count()).select_from(Client)) if count else None
+    return ClientPage(rows[:per_page], page, per_page, len(rows) > per_page, total)
 
 
 def find_by_code(session: Session, ctx: Actor, code: str) -> Client:
