@@ -10,7 +10,6 @@ from werkzeug.wrappers import Response
 from wtforms import Field
 
 from app.auth.access import signed_in
-from app.auth.forms import ActionForm, ChooseOrganisationForm
 from app.errors import ValidationFailed
 from app.i18n import N_
 from app.web.extensions import login_manager
@@ -42,11 +41,9 @@ def first_visible_field(form: FlaskForm) -> Field:
 
 @bp.app_context_processor
 def _layout() -> dict[str, object]:
-    """What the page header needs: the organisation switcher and the sign-out button.
-
-    The forms never read the request body (formdata=None): an error page for a body that
-    was refused (413) must not parse it again.
-    """
+    """What the page header needs: the user's organisations for the switcher. The
+    header's forms carry only a CSRF token (``csrf_token()``): no form object is built, so
+    an error page for a refused body (413) never parses it again."""
     if not current_user.is_authenticated:
         return {"nav_orgs": [], "current_org": None}
     from app.web.request import my_organisations
@@ -56,8 +53,6 @@ def _layout() -> dict[str, object]:
     return {
         "nav_orgs": orgs,
         "current_org": next((o for o in orgs if o.id == current), None),
-        "switch_form": ChooseOrganisationForm(formdata=None),
-        "action_form": ActionForm(formdata=None),
     }
 
 
