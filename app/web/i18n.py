@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from babel import support
 from flask import Flask, request, session
 from flask_babel import Babel, get_locale
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 from app.settings import SUPPORTED_LOCALES
 
@@ -52,6 +54,39 @@ def translated_tables(tables: Mapping[str, Mapping[Any, Any]]) -> dict[str, dict
     return found
 
 
+class _WtformsMessages:
+    """WTForms' built-in messages ("Not a valid date value.") in the reader's language.
+
+    Flask-WTF reads and parses the WTForms catalog from disk on every request that
+    validates a form; the catalogs are constants, so one per locale is kept instead.
+    Flask-WTF looks for this object on ``request.wtforms_translations``.
+    """
+
+    _catalogs: dict[str, support.NullTranslations] = {}
+
+    def _catalog(self) -> support.NullTranslations:
+        locale = str(get_locale())
+        found = self._catalogs.get(locale)
+        if found is None:
+            found = support.Translations.load(messages_path(), [locale], domain="wtforms")
+            self._catalogs[locale] = found
+        return found
+
+    def ugettext(self, string: str) -> str:
+        return self._catalog().ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalog().ungettext(singular, plural, n)
+
+
+_WTFORMS_MESSAGES = _WtformsMessages()
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+
+    @app.before_request
+    def _wtforms_messages() -> None:
+        request.wtforms_translations = _WTFORMS_MESSAGES  # type: ignore[attr-defined]
+
     app.jinja_env.globals["get_locale"] = get_locale

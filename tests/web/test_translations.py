@@ -232,3 +232,39 @@ def test_sign_in_page_is_rendered_in_the_language_asked_for(
         if translated is not None and translated.string == msgid:
             continue  # the same word in both languages
         assert not _shows(page.texts, msgid), f"{locale}: English {msgid!r} on the sign-in page"
+
+
+@pytest.mark.parametrize(
+    ("locale", "message"),
+    [("en", "Not a valid date value."), ("fr", "N'est pas une date valide."),
+     ("ru", "Неверное значение даты.")],
+)  # fmt: skip
+def test_wtforms_own_messages_are_in_the_readers_language(
+    app, monkeypatch: pytest.MonkeyPatch, locale: str, message: str
+) -> None:
+    """WTForms' built-in messages come from a catalog kept per locale (app.web.i18n), not
+    read from disk on every request."""
+    from babel import support
+    from flask_wtf import FlaskForm
+    from wtforms import DateField
+
+    class DayForm(FlaskForm):  # type: ignore[misc]
+        day = DateField()
+
+    loads: list[object] = []
+    original = support.Translations.load
+
+    def counting_load(*args: object, **kwargs: object) -> object:
+        loads.append(args)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(support.Translations, "load", counting_load)
+    for _ in range(3):
+        with app.test_request_context(
+            "/", method="POST", data={"day": "31/31/2026"}, headers={"Accept-Language": locale}
+        ):
+            app.preprocess_request()
+            form = DayForm(meta={"csrf": False})
+            assert not form.validate()
+            assert form.day.errors == [message]
+    assert len(loads) <= 1, "the WTForms catalog was read again for the same locale"
