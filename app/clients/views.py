@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -51,11 +51,55 @@ def _display() -> dict[str, Any]:
     }
 
 
+class ListLine(NamedTuple):
+    """One row of the list page, every cell already a string in the reader's language."""
+
+    id: uuid.UUID
+    code: str
+    erased: bool
+    registered: str
+    gender: str
+    age_band: str
+    is_minor: bool
+    region: str
+    victim_status: str
+
+
+def _list_lines(page: service.ClientPage) -> list[ListLine]:
+    """Cells resolved in one Python pass: a page has 50 rows, and a Jinja call or filter
+    per cell was a third of the page's time."""
+    labels = translated_tables(LABELS)
+    genders, bands, statuses = labels["gender"], labels["age_band"], labels["victim_status"]
+    unknown = _("Unknown")
+    regions = {r: region_name(r) or unknown for r in {row.nationality_region for row in page.rows}}
+    return [
+        ListLine(
+            row.id,
+            row.code,
+            row.erased,
+            row.created_at.date().isoformat(),
+            genders[row.gender],
+            bands[row.age_band],
+            row.is_minor,
+            regions[row.nationality_region],
+            statuses[row.victim_status],
+        )
+        for row in page.rows
+    ]
+
+
+def _list_page(form: SearchForm, results: list[Client] | None = None) -> str:
+    page = service.list_clients(db(), actor(), request.args.get("page", 1, type=int))
+    lines = _list_lines(page)
+    return render_template(
+        "clients/index.html", page=page, lines=lines, form=form, results=results
+    )
+
+
 @bp.route("/clients")
 @in_organisation(*CASEWORK)
 def index() -> str:
-    page = service.list_clients(db(), actor(), request.args.get("page", 1, type=int))
-    return render_template("clients/index.html", page=page, form=SearchForm(), **_display())
+    return _list_page(SearchForm())
 
 
 @bp.route("/clients/search", methods=["POST"])
@@ -68,11 +112,7 @@ def search() -> View:
             results = _search(form.kind.data, form.value.data)
         except ValidationFailed as error:
             show_errors(form, error, first_visible_field(form))
-    page = service.list_clients(db(), actor(), 1)
-    html = render_template(
-        "clients/index.html", page=page, form=form, results=results, **_display()
-    )
-    return html, form_errors(form)
+    return _list_page(form, results), form_errors(form)
 
 
 def _search(kind: str, value: str) -> list[Client]:
