@@ -125,27 +125,22 @@ def run_load(
     env = load.server_env(instance, data.APP_URL)
     minimal_log, haven_log = args.state_dir / "minimal.log", args.state_dir / "haven.log"
     with (
-        load.serve(gunicorn, "bench.minimal_app:app", env, minimal_log) as minimal_base,
-        load.serve(gunicorn, "bench.haven_app:app", env, haven_log) as haven_base,
+        load.serve(gunicorn, "bench.minimal_app:app", env, minimal_log) as minimal,
+        load.serve(gunicorn, "bench.haven_app:app", env, haven_log) as haven,
     ):
-        wrk_users = [signed_in_user(haven_base, org, samples[org.id]) for org, _n in users]
+        wrk_users = [signed_in_user(haven.base, org, samples[org.id]) for org, _n in users]
         data_file = args.state_dir / "wrk-users.lua"
         paths = {"minimal": "/", "whoami": "/_bench/whoami", "list": "/clients"}
         data_file.write_text(load.lua_data(wrk_users, paths))
-        bases = {
-            "minimal": minimal_base,
-            "whoami": haven_base,
-            "list": haven_base,
-            "post": haven_base,
-        }
-        results = {name: load.Result(name) for name in bases}
-        for name, base in bases.items():
+        servers = {"minimal": minimal, "whoami": haven, "list": haven, "post": haven}
+        results = {name: load.Result(name) for name in servers}
+        for name, served in servers.items():
             if args.warmup > 0:
-                load.run_wrk(base, name, data_file, args.users, args.warmup, 0)
+                load.run_wrk(served, name, data_file, args.users, args.warmup, 0)
         seconds, per_user = args.duration / args.rounds, max(1, args.requests // args.rounds)
         for round_number in range(args.rounds):
-            for name, base in bases.items():
-                run = load.run_wrk(base, name, data_file, args.users, seconds, per_user)
+            for name, served in servers.items():
+                run = load.run_wrk(served, name, data_file, args.users, seconds, per_user)
                 results[name].add(run)
                 print(
                     f"  round {round_number + 1} {name:8} {run.requests:7,} requests in "
@@ -208,12 +203,15 @@ def print_table(
     )
     print(
         f"  {'scenario':36}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
-        f"{'p99 ms':>9}{'wrk CPU':>9}"
+        f"{'p99 ms':>9}{'wrk CPU':>9}   CPU ms per request: server  PostgreSQL  wrk"
     )
     for r in results:
         print(
             f"  {LABELS[r.name]:36}{r.requests:9,}{r.rate:9.1f}{r.percentile(50):9.1f}"
             f"{r.percentile(95):9.1f}{r.percentile(99):9.1f}{r.wrk_cpu:9.0%}"
+            f"{r.cpu_ms_per_request(r.server_cpu_seconds):28.2f}"
+            f"{r.cpu_ms_per_request(r.db_cpu_seconds):12.2f}"
+            f"{r.cpu_ms_per_request(r.wrk_cpu_seconds):5.2f}"
         )
         unexpected = {k: v for k, v in r.statuses.items() if k not in EXPECTED[r.name]}
         if unexpected or r.errors:

@@ -22,6 +22,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
@@ -64,9 +65,46 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Served:
+    """A running gunicorn: where it answers and its master's pid (workers are children)."""
+
+    base: str
+    pid: int
+
+
+def process_cpu_seconds(wanted: Callable[[int, str, int], bool]) -> float:
+    """User + system CPU of the live processes for which ``wanted(pid, name, parent)``
+    holds, from /proc (Linux); a process that exits takes its share with it."""
+    ticks = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry.name}/stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if wanted(int(entry.name), name, int(fields[1])):
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_probe(server_pid: int) -> Callable[[], tuple[float, float]]:
+    """(gunicorn master + workers, every postgres process) CPU seconds so far."""
+
+    def probe() -> tuple[float, float]:
+        server = process_cpu_seconds(lambda pid, _n, parent: server_pid in (pid, parent))
+        database = process_cpu_seconds(lambda _p, name, _parent: name == "postgres")
+        return server, database
+
+    return probe
+
+
 @contextmanager
 def serve(settings: Gunicorn, module: str, env: dict[str, str], log: Path) -> Any:
-    """Run gunicorn until the block ends; yields the base URL once it answers."""
+    """Run gunicorn until the block ends; yields a ``Served`` once it answers."""
     port = free_port()
     with log.open("w") as out:
         process = subprocess.Popen(  # noqa: S603 - our own command line
@@ -79,7 +117,7 @@ def serve(settings: Gunicorn, module: str, env: dict[str, str], log: Path) -> An
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, process, log)
-        yield base
+        yield Served(base, process.pid)
     finally:
         process.send_signal(signal.SIGTERM)  # gunicorn's graceful stop, this process only
         try:
@@ -192,6 +230,11 @@ class Result:
     statuses: dict[str, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     wrk_cpu_seconds: float = 0.0
+    server_cpu_seconds: float = 0.0
+    db_cpu_seconds: float = 0.0
+
+    def cpu_ms_per_request(self, seconds: float) -> float:
+        return seconds * 1000 / self.requests if self.requests else float("nan")
 
     @property
     def rate(self) -> float:
@@ -213,6 +256,8 @@ class Result:
         self.seconds += other.seconds
         self.latencies_ms += other.latencies_ms
         self.wrk_cpu_seconds += other.wrk_cpu_seconds
+        self.server_cpu_seconds += other.server_cpu_seconds
+        self.db_cpu_seconds += other.db_cpu_seconds
         for target, source in ((self.statuses, other.statuses), (self.errors, other.errors)):
             for key, count in source.items():
                 target[key] = target.get(key, 0) + count
@@ -236,9 +281,11 @@ def lua_data(users: list[dict[str, Any]], paths: dict[str, str]) -> str:
 
 
 def run_wrk(
-    base: str, scenario: str, data_file: Path, users: int, seconds: float, per_user: int
+    served: Served, scenario: str, data_file: Path, users: int, seconds: float, per_user: int
 ) -> Result:
-    """One closed-loop run: ``users`` connections, each a signed-in user, no think time."""
+    """One closed-loop run: ``users`` connections, each a signed-in user, no think time.
+    Also counts the CPU the server's processes and PostgreSQL used meanwhile."""
+    base, probe = served.base, cpu_probe(served.pid)
     done_file = data_file.with_suffix(f".{scenario}.done")
     done_file.unlink(missing_ok=True)
     text = data_file.read_text().replace("__DONE_FILE__", str(done_file))
@@ -248,19 +295,24 @@ def run_wrk(
     command += ["-d", f"{seconds:.0f}s", "--timeout", "30s", "-s", str(WRK_SCRIPT), base]
     command += ["--", str(run_data), scenario, str(per_user)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_before, db_before = probe()
     # Output to a file, not a pipe: the latency samples exceed a pipe's buffer, and wrk
     # would block writing them while this loop waits for it.
     output = data_file.with_suffix(f".{scenario}.out")
     with output.open("w") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
         _wait_for(process, done_file, users, time.monotonic() + seconds + 120)
+    server_after, db_after = probe()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     out_text = output.read_text()
     line = next((x for x in out_text.splitlines() if x.startswith("BENCH ")), None)
     if line is None:
         raise RuntimeError(f"wrk gave no result:\n{out_text[-3000:]}")
-    return _result(scenario, json.loads(line.removeprefix("BENCH ")), cpu)
+    result = _result(scenario, json.loads(line.removeprefix("BENCH ")), cpu)
+    result.server_cpu_seconds = server_after - server_before
+    result.db_cpu_seconds = db_after - db_before
+    return result
 
 
 def _wait_for(
