@@ -26,12 +26,8 @@ def select_locale() -> str:
         if user.locale in SUPPORTED_LOCALES:
             return str(user.locale)
         membership = current_user.membership
-        if membership is not None:
-            from app.web.request import my_organisations
-
-            org = next((o for o in my_organisations() if o.id == membership.tenant_id), None)
-            if org is not None and org.default_locale in SUPPORTED_LOCALES:
-                return org.default_locale
+        if membership is not None and membership.locale in SUPPORTED_LOCALES:
+            return str(membership.locale)
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or "en"
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from app.auth.models import Role, RoleGrant, User, UserSession
 from app.auth.service import organisations_of
-from app.auth.sessions import find_session, touch
+from app.auth.sessions import find_session_and_locale, touch
 from app.context import Actor
 from app.db import HavenSession, bind_actor, make_engine, make_sessionmaker, utcnow
 from app.keys.service import attach_keyring, drop_keyring
@@ -28,10 +28,11 @@ from app.web.extensions import login_manager
 
 @dataclass(frozen=True)
 class ActiveMembership:
-    """The organisation this session acts in and the roles held there."""
+    """The organisation this session acts in, the roles held there, its default locale."""
 
     tenant_id: uuid.UUID
     roles: frozenset[Role]
+    locale: str | None = None
 
 
 @dataclass
@@ -86,9 +87,10 @@ def settings() -> Settings:
 @login_manager.user_loader  # type: ignore[untyped-decorator]
 def _load_principal(token: str) -> Principal | None:
     session = db()
-    user_session = find_session(session, token)
-    if user_session is None:
+    found = find_session_and_locale(session, token)
+    if found is None:
         return None
+    user_session, org_locale = found
     now = utcnow()
     conf = settings()
     if not user_session.is_live(now, conf.idle_timeout_minutes, conf.session_max_hours):
@@ -98,18 +100,19 @@ def _load_principal(token: str) -> Principal | None:
     user = user_session.user
     org_id = user_session.organisation_id
     bind_actor(session, org_id, user.id)
-    return Principal(token, user, user_session, _active_membership(session, org_id, user.id))
+    membership = _active_membership(session, org_id, user.id, org_locale)
+    return Principal(token, user, user_session, membership)
 
 
 def _active_membership(
-    session: HavenSession, org_id: uuid.UUID | None, user_id: uuid.UUID
+    session: HavenSession, org_id: uuid.UUID | None, user_id: uuid.UUID, locale: str | None
 ) -> ActiveMembership | None:
     """Roles in the session's organisation, in one query (every member holds a role)."""
     if org_id is None:
         return None
     stmt = select(RoleGrant.role).where(RoleGrant.tenant_id == org_id, RoleGrant.user_id == user_id)
     roles = frozenset(session.scalars(stmt))
-    return ActiveMembership(org_id, roles) if roles else None
+    return ActiveMembership(org_id, roles, locale) if roles else None
 
 
 def init_app(app: Flask) -> None:
