@@ -238,3 +238,24 @@ def test_every_route_refuses_another_organisations_client(client, casework, work
         "UA",
         None,
     )
+
+
+def test_search_fields_follow_the_language_and_show_a_failed_searchs_input(client, casework, work):
+    """The untouched search fields are kept per language (app.clients.views); a refused
+    search renders its own fields, with the value typed and the message."""
+    sign_in(client, casework.worker)
+    english = client.get("/clients").get_data(as_text=True)
+    assert ">Search by<" in english and "Rechercher par" not in english
+    token = csrf_from(client, "/clients")
+    client.post("/account/language", data={"locale": "fr", "csrf_token": token})
+    french = client.get("/clients").get_data(as_text=True)
+    assert ">Rechercher par<" in french and ">Search by<" not in french
+    response = _post(
+        client, "/clients/search", {"kind": "date_of_birth", "value": "2 mai"}, "/clients"
+    )
+    refused = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'value="2 mai"' in refused and 'aria-invalid="true"' in refused
+    assert re.search(
+        r'<option selected value="date_of_birth">|<option value="date_of_birth" selected', refused
+    ), refused.split("<select")[1][:400]
