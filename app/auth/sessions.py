@@ -7,7 +7,7 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.audit.service import record_event
@@ -46,13 +46,18 @@ def find_session_and_locale(session: Session, token: str) -> tuple[UserSession, 
     Only platform tables (sessions, users, organisations) are read, so the tenant guard
     has nothing to filter and is skipped: it costs more than the lookup on every request.
     """
-    stmt = (
-        select(UserSession, Organisation.default_locale)
-        .outerjoin(Organisation, Organisation.id == UserSession.organisation_id)
-        .where(UserSession.token_hash == _hash(token))
-    )
-    row = session.execute(stmt, execution_options={SKIP_GUARD: True}).first()
-    return (row[0], row[1]) if row is not None else None
+    found = session.execute(
+        _SESSION_AND_LOCALE, {"token_hash": _hash(token)}, execution_options={SKIP_GUARD: True}
+    ).first()
+    return (found[0], found[1]) if found is not None else None
+
+
+#: Built once: constructing the statement cost as much as a third of executing it.
+_SESSION_AND_LOCALE = (
+    select(UserSession, Organisation.default_locale)
+    .outerjoin(Organisation, Organisation.id == UserSession.organisation_id)
+    .where(UserSession.token_hash == bindparam("token_hash"))
+)
 
 
 def touch(user_session: UserSession, now: datetime) -> None:

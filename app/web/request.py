@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g
 from flask_login import UserMixin, current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.auth.models import Role, RoleGrant, User, UserSession
 from app.auth.service import organisations_of
@@ -110,9 +110,14 @@ def _active_membership(
     """Roles in the session's organisation, in one query (every member holds a role)."""
     if org_id is None:
         return None
-    stmt = select(RoleGrant.role).where(RoleGrant.tenant_id == org_id, RoleGrant.user_id == user_id)
-    roles = frozenset(session.scalars(stmt))
+    roles = frozenset(session.scalars(_ROLES, {"tenant_id": org_id, "user_id": user_id}))
     return ActiveMembership(org_id, roles, locale) if roles else None
+
+
+#: Built once, like the session lookup: this runs on every signed-in request.
+_ROLES = select(RoleGrant.role).where(
+    RoleGrant.tenant_id == bindparam("tenant_id"), RoleGrant.user_id == bindparam("user_id")
+)
 
 
 def init_app(app: Flask) -> None:
