@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from babel import support
-from flask import Flask, request, session
-from flask_babel import Babel, get_locale
+from flask import Flask, g, request, session
+from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 from wtforms.i18n import messages_path
 
@@ -78,8 +78,30 @@ class _WtformsMessages:
 _WTFORMS_MESSAGES = _WtformsMessages()
 
 
+def _request_catalog() -> support.NullTranslations:
+    """The catalog of this request's locale, looked up once per request: Flask-Babel's
+    own lookup walks the request context three times per message, and a page has ~40."""
+    try:
+        found: support.NullTranslations = g.haven_catalog
+    except AttributeError:
+        found = g.haven_catalog = get_translations()
+    return found
+
+
+def _template_gettext(string: str) -> str:
+    return _request_catalog().ugettext(string)
+
+
+def _template_ngettext(singular: str, plural: str, n: int) -> str:
+    return _request_catalog().ungettext(singular, plural, n)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    # Replaces what Flask-Babel installed (same behaviour, newstyle: autoescaped, %-format).
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_template_gettext, ngettext=_template_ngettext, newstyle=True
+    )
 
     @app.before_request
     def _wtforms_messages() -> None:
