@@ -23,8 +23,9 @@ What it does, in one run:
    sign-in form (one thread and connection per user, session cookie reused), a closed loop
    with no think time, bounded by ``--duration`` and by ``--requests`` per user. Users are
    spread over the organisations by size (every third, largest first). Scenarios:
-   (a) GET of the minimal endpoint, (w) GET ``/_bench/whoami`` (Haven's pipeline with the
-   session lookup, no page), (b) GET ``/clients`` (first page, 50 rows), (c) POST of the
+   (a) GET of the minimal endpoint, (q) GET of its ``/one-query`` (one PostgreSQL round
+   trip through a pooled engine: the floor of any database page), (w) GET
+   ``/_bench/whoami`` (Haven's pipeline with the session lookup, no page), (b) GET ``/clients`` (first page, 50 rows), (c) POST of the
    record-service form for a random client of the user's organisation (counselling, in the
    client's preferred language, with an interpreter). Each is preceded by a warm-up.
    Records the load created are deleted afterwards, so every run sees the same data.
@@ -130,9 +131,20 @@ def run_load(
     ):
         wrk_users = [signed_in_user(haven.base, org, samples[org.id]) for org, _n in users]
         data_file = args.state_dir / "wrk-users.lua"
-        paths = {"minimal": "/", "whoami": "/_bench/whoami", "list": "/clients"}
+        paths = {
+            "minimal": "/",
+            "one_query": "/one-query",
+            "whoami": "/_bench/whoami",
+            "list": "/clients",
+        }
         data_file.write_text(load.lua_data(wrk_users, paths))
-        servers = {"minimal": minimal, "whoami": haven, "list": haven, "post": haven}
+        servers = {
+            "minimal": minimal,
+            "one_query": minimal,
+            "whoami": haven,
+            "list": haven,
+            "post": haven,
+        }
         results = {name: load.Result(name) for name in servers}
         for name, served in servers.items():
             if args.warmup > 0:
@@ -179,6 +191,7 @@ def signed_in_user(
 
 LABELS = {
     "minimal": "(a) minimal endpoint (bare Flask)",
+    "one_query": "(q) bare Flask + 1 PostgreSQL query",
     "whoami": "(w) Haven signed-in no-op",
     "list": "(b) GET /clients (50 rows)",
     "post": "(c) POST record service",
@@ -231,7 +244,13 @@ def print_table(
 
 
 #: Statuses that mean the request did what it should.
-EXPECTED = {"minimal": {"200"}, "whoami": {"200"}, "list": {"200"}, "post": {"302", "303"}}
+EXPECTED = {
+    "minimal": {"200"},
+    "one_query": {"200"},
+    "whoami": {"200"},
+    "list": {"200"},
+    "post": {"302", "303"},
+}
 
 
 if __name__ == "__main__":
