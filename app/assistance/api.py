@@ -11,6 +11,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask import url_for
+
 from app.assistance import contacts, grants, group, service
 from app.assistance.models import AssistanceRecord, Grant, ServiceSubtype
 from app.assistance.schemas import (
@@ -23,6 +25,7 @@ from app.assistance.schemas import (
     PeriodArgs,
     RevealedServiceNotes,
     ServiceArgs,
+    ServiceListArgs,
     SubtypeListArgs,
     SubtypeOut,
 )
@@ -35,12 +38,24 @@ blp = casework_blueprint(
 )
 
 
+#: The documented ``Link`` header of a page that has a next one.
+_NEXT_LINK = {"Link": {"description": '<url>; rel="next", when older services follow'}}
+
+
 @blp.route("/clients/<uuid:client_id>/services")
-@blp.response(200, AssistanceRecordOut(many=True))
+@blp.arguments(ServiceListArgs, location="query", unknown="raise")
+@blp.response(200, AssistanceRecordOut(many=True), headers=_NEXT_LINK)
 @blp.doc(security=BEARER)
-def list_services(client_id: uuid.UUID) -> list[AssistanceRecord]:
-    """The client's services, newest first (at most 200)."""
-    return service.list_services(db(), casework_actor(), client_id)
+def list_services(args: dict[str, Any], client_id: uuid.UUID) -> Any:
+    """The client's services, newest first, one page (``per_page``: 1 to 200, default 200).
+    When older services follow, a ``Link`` header gives the next page's URL."""
+    found = service.list_services(db(), casework_actor(), client_id, **args)
+    if not found.has_next:
+        return found.records
+    following = url_for(
+        ".list_services", client_id=client_id, page=found.page + 1, per_page=found.per_page
+    )
+    return found.records, {"Link": f'<{following}>; rel="next"'}
 
 
 @blp.route("/clients/<uuid:client_id>/services", methods=["POST"])

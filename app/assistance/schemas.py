@@ -15,6 +15,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from app.assistance.contacts import ContactChannel
+from app.assistance.service import MAX_PAGE, MAX_PER_PAGE
 from app.clients.schemas import UtcDateTime
 from app.taxonomy import (
     AgeBand,
@@ -52,6 +53,13 @@ class ServiceArgs(_Args):
     outcome = fields.Enum(ServiceOutcome, by_value=True)
     #: Sealed by the service; never echoed back.
     notes = fields.String(allow_none=True)
+
+
+class ServiceListArgs(_Args):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
+    per_page = fields.Integer(
+        load_default=MAX_PER_PAGE, validate=validate.Range(min=1, max=MAX_PER_PAGE)
+    )
 
 
 class GroupServiceArgs(ServiceArgs):

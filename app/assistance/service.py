@@ -281,18 +281,53 @@ def new_record(
     return record
 
 
+#: Services per page of the services tab; the API may ask for up to MAX_PER_PAGE.
+PER_PAGE = 50
+MAX_PER_PAGE = 200
+#: Far beyond any client's history; keeps the OFFSET within what every database accepts.
+MAX_PAGE = 100_000
+
+
+@dataclass(frozen=True)
+class ServicePage:
+    """One page of a client's services, newest first."""
+
+    records: list[AssistanceRecord]
+    page: int
+    per_page: int
+    #: Known from one row read beyond the page, not from a count(*).
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
 def list_services(
-    session: Session, ctx: Actor, client_id: uuid.UUID, *, limit: int = 200
-) -> list[AssistanceRecord]:
-    """The client's services, newest first (sealed notes stay sealed)."""
+    session: Session,
+    ctx: Actor,
+    client_id: uuid.UUID,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> ServicePage:
+    """One page of the client's services, newest first (sealed notes stay sealed)."""
     client = get_client(session, ctx, client_id)
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
+    page = min(max(page, 1), MAX_PAGE)
     query = (
         select(AssistanceRecord)
         .where(AssistanceRecord.client_id == client.id)
-        .order_by(AssistanceRecord.started_on.desc(), AssistanceRecord.recorded_at.desc())
-        .limit(limit)
+        .order_by(
+            AssistanceRecord.started_on.desc(),
+            AssistanceRecord.recorded_at.desc(),
+            AssistanceRecord.id.desc(),  # a stable order, so no record falls between pages
+        )
+        .limit(per_page + 1)
+        .offset((page - 1) * per_page)
     )
-    return list(session.scalars(query))
+    records = list(session.scalars(query))
+    return ServicePage(records[:per_page], page, per_page, len(records) > per_page)
 
 
 def get_service(

@@ -76,14 +76,16 @@ def _after_record(client_id: uuid.UUID, form: forms.RecordServiceForm) -> str:
 
 
 def _services_page(client: Client, form: forms.RecordServiceForm) -> str:
-    records = service.list_services(db(), actor(), client.id)
+    number = request.args.get("page", 1, type=int)
+    page = service.list_services(db(), actor(), client.id, page=number)
     subtypes, grants = _catalogue_choices(form)
     return render_template(
         "assistance/services.html",
         client=client,
         active_tab="services",
         form=form,
-        records=records,
+        page=page,
+        records=page.records,
         subtype_names={s.id: s.name for s in subtypes},
         grant_codes={g.id: g.code for g in grants},
         languages=_language_options([client.preferred_language, *client.languages]),

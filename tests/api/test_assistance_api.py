@@ -150,3 +150,21 @@ def test_bad_anonymous_contacts_are_refused_and_store_nothing(world: ApiWorld) -
     refused(world, "GET", f"{url}?start={day()}&end={day(-3)}", None, "end")
     refused(world, "GET", f"{url}?start={day()}", None, "end")
     refused(world, "GET", f"{API}/service-subtypes?category=spa", None, "category")
+
+
+def test_services_list_pages_with_a_next_link(world: ApiWorld) -> None:
+    cid = str(world.client_of())
+    for offset in range(5):
+        world.post(f"{API}/clients/{cid}/services", {**NIGHTS, "started_on": day(-offset),
+                                                     "ended_on": None, "quantity": 1})  # fmt: skip
+    url = f"{API}/clients/{cid}/services"
+    everything = world.get(url)
+    assert len(everything.json) == 5 and "Link" not in everything.headers
+    first = world.get(f"{url}?per_page=2")
+    assert [r["started_on"] for r in first.json] == [day(), day(-1)]
+    assert first.headers["Link"] == f'<{url}?page=2&per_page=2>; rel="next"'
+    last = world.get(f"{url}?page=3&per_page=2")
+    assert [r["started_on"] for r in last.json] == [day(-4)] and "Link" not in last.headers
+    refused(world, "GET", f"{url}?per_page=500", None, "per_page")
+    refused(world, "GET", f"{url}?page=0", None, "page")
+    refused(world, "GET", f"{url}?sort=oldest", None, "sort")

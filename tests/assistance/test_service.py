@@ -279,7 +279,8 @@ def test_list_is_newest_first(in_north, orgs, make_client):
             in_north, orgs.north_worker, client_id, fields(started_on=DAY - timedelta(days))
         )
     listed = service.list_services(in_north, orgs.north_worker, client_id)
-    assert [r.started_on for r in listed] == [DAY - timedelta(d) for d in (1, 3, 5)]
+    assert [r.started_on for r in listed.records] == [DAY - timedelta(d) for d in (1, 3, 5)]
+    assert (listed.page, listed.has_previous, listed.has_next) == (1, False, False)
 
 
 def test_recording_costs_few_queries(app, in_north, orgs, make_client):
