@@ -12,6 +12,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -20,6 +21,7 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from app.assistance.contacts import ContactChannel
+from app.assistance.corrections import RemovalReason
 from app.auth.forms import MultiCheckboxField
 
 # One wording per coarse fact across the app: the intake form's labels (re-exported here,
@@ -73,6 +75,12 @@ CHANNEL_LABELS = {
     ContactChannel.in_person: _l("In person"),
 }
 
+REMOVAL_REASON_LABELS = {
+    RemovalReason.duplicate: _l("It was recorded twice (a duplicate)"),
+    RemovalReason.wrong_client: _l("It was recorded for the wrong client"),
+    RemovalReason.never_delivered: _l("The service was never delivered"),
+}
+
 
 def _choices(labels: dict[Any, Any], blank: Any = None) -> list[tuple[str, Any]]:
     first = [("", blank)] if blank is not None else []
@@ -118,6 +126,23 @@ class ServiceFieldsForm(FlaskForm):  # type: ignore[misc]
 class RecordServiceForm(ServiceFieldsForm):
     record = SubmitField(_l("Record"))
     record_another = SubmitField(_l("Record and add another"))
+
+
+class CorrectServiceForm(ServiceFieldsForm):
+    """The record's fields, prefilled except the notes: they stay sealed, so an empty notes
+    box keeps them and only the box below removes them."""
+
+    clear_notes = BooleanField(_l("Clear the notes"))
+    save = SubmitField(_l("Save the correction"))
+
+
+class RemoveServiceForm(FlaskForm):  # type: ignore[misc]
+    reason = RadioField(
+        _l("Why is this record removed?"),
+        choices=_choices(REMOVAL_REASON_LABELS),
+        validators=_optional(),
+    )
+    remove = SubmitField(_l("Remove the record"))
 
 
 class GroupServiceForm(ServiceFieldsForm):

@@ -19,10 +19,11 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.assistance import contacts as contact_service
-from app.assistance import forms, service
+from app.assistance import corrections, forms, service
 from app.assistance import grants as catalogue
 from app.assistance import group as group_service
 from app.assistance.fields import latest_day
+from app.assistance.models import AssistanceRecord
 from app.assistance.service import SERVICE_FIELDS
 from app.auth.access import in_organisation
 from app.auth.forms import ActionForm
@@ -104,6 +105,62 @@ def reveal_notes(client_id: uuid.UUID, record_id: uuid.UUID) -> Page:
     return render_template(
         "assistance/notes.html", client=client, active_tab="services", notes=notes
     )
+
+
+@bp.route("/clients/<uuid:client_id>/services/<uuid:record_id>/edit", methods=["GET", "POST"])
+@in_organisation(*CASEWORK)
+def correct(client_id: uuid.UUID, record_id: uuid.UUID) -> Page:
+    client = get_client(db(), actor(), client_id)
+    record = corrections.changeable_service(db(), actor(), client.id, record_id)
+    if request.method == "POST":
+        form = forms.CorrectServiceForm()
+    else:
+        form = forms.CorrectServiceForm(data=_record_values(record))
+    if form.validate_on_submit():
+        try:
+            done = corrections.correct_service(
+                db(), actor(), client.id, record.id, _correction_fields(form)
+            )
+        except ValidationFailed as error:
+            show_errors(form, error, first_visible_field(form))
+        else:
+            flash(_("Service corrected.") if done.changed else _("Nothing was changed."))
+            return redirect(url_for(".services", client_id=client.id, _anchor="history"))
+    _catalogue_choices(form)
+    page = render_template(
+        "assistance/correct.html",
+        client=client,
+        active_tab="services",
+        form=form,
+        record=record,
+        languages=_language_options([client.preferred_language, *client.languages]),
+    )
+    return page, form_errors(form)
+
+
+@bp.route("/clients/<uuid:client_id>/services/<uuid:record_id>/remove", methods=["GET", "POST"])
+@in_organisation(*CASEWORK)
+def remove(client_id: uuid.UUID, record_id: uuid.UUID) -> Page:
+    client = get_client(db(), actor(), client_id)
+    record = corrections.changeable_service(db(), actor(), client.id, record_id)
+    form = forms.RemoveServiceForm()
+    if form.validate_on_submit():
+        try:
+            corrections.remove_service(db(), actor(), client.id, record.id, form.reason.data)
+        except ValidationFailed as error:
+            show_errors(form, error)
+        else:
+            flash(_("Service record removed."))
+            return redirect(url_for(".services", client_id=client.id, _anchor="history"))
+    page = render_template(
+        "assistance/remove.html",
+        client=client,
+        active_tab="services",
+        form=form,
+        record=record,
+        labels=_labels(),
+    )
+    return page, form_errors(form)
 
 
 @bp.route("/services/group", methods=["GET", "POST"])
@@ -225,6 +282,27 @@ def _service_defaults(language: str | None) -> dict[str, Any]:
         "outcome": ServiceOutcome.delivered.value,
         "language": language or "",
     }
+
+
+def _record_values(record: AssistanceRecord) -> dict[str, Any]:
+    """The edit form's initial values: the record's, never its notes (they stay sealed)."""
+    return {
+        **corrections.recorded_fields(record),
+        "subtype_id": str(record.subtype_id or ""),
+        "grant_id": str(record.grant_id or ""),
+        "language": record.language or "",
+        "currency": record.currency or "",
+        "quantity": Decimal(_number(record.quantity)),
+        "cost": None if record.cost is None else Decimal(_number(record.cost)),
+    }
+
+
+def _correction_fields(form: forms.CorrectServiceForm) -> dict[str, object]:
+    fields = _fields(form, corrections.CORRECTION_FIELDS)
+    if not (form.notes.data or "").strip():
+        # An empty notes box keeps the sealed notes; only the "clear the notes" box clears.
+        del fields["notes"]
+    return fields
 
 
 def _contact_defaults() -> dict[str, Any]:

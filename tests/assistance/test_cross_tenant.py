@@ -159,3 +159,31 @@ def test_settings_pages_of_another_organisation_show_nothing(
     assert client.post("/settings/grants", data=same_code).status_code == 302
     assert stored(db, world.south, Grant) == 1
     north_unchanged(db, world)
+
+
+def test_correcting_or_removing_foreign_records_is_not_found(
+    client, db, world, north_data, make_client
+):
+    own_client = make_client(world.south, "B2-DALU-17")
+    sign_in(client, world.stranger)
+    token = csrf_from(client, "/contacts")
+    for client_id in (north_data["client"], own_client):
+        base = f"/clients/{client_id}/services/{north_data['record']}"
+        for response in (
+            client.get(f"{base}/edit"),
+            client.post(f"{base}/edit", data={**FORM, "quantity": "5", "csrf_token": token}),
+            client.post(f"{base}/edit", data={**FORM, "clear_notes": "y", "csrf_token": token}),
+            client.get(f"{base}/remove"),
+            client.post(f"{base}/remove", data={"reason": "duplicate", "csrf_token": token}),
+        ):
+            assert response.status_code == 404
+            assert "north secret" not in response.get_data(as_text=True)
+    north_unchanged(db, world)
+    record = db.scalar(select(AssistanceRecord))
+    assert record.quantity == 1 and record.sealed_notes is not None
+    changes = select(AuditEvent).where(
+        AuditEvent.action.in_(["assistance.corrected", "assistance.removed"])
+    )
+    assert db.scalars(changes).all() == []
+    bind_actor(db, world.south.id, None)
+    assert db.scalars(changes).all() == []
