@@ -1,6 +1,7 @@
-"""JSON API of the assistance domain: a client's services, recording one, group intake,
-the audited reveal of a record's notes, anonymous contacts, and the organisation's grants
-and service subtypes (read only here; admins manage them on screen).
+"""JSON API of the assistance domain: a client's services, recording, correcting and
+removing one, group intake, the audited reveal of a record's notes, anonymous contacts, and
+the organisation's grants and service subtypes (read only here; admins manage them on
+screen).
 
 Every id is looked up inside the token's organisation by the services: another
 organisation's client, record, grant or subtype is "not found", like a missing one.
@@ -13,7 +14,7 @@ from typing import Any
 
 from flask import url_for
 
-from app.assistance import contacts, grants, group, service
+from app.assistance import contacts, corrections, grants, group, service
 from app.assistance.models import AssistanceRecord, Grant, ServiceSubtype
 from app.assistance.schemas import (
     AnonymousContactArgs,
@@ -25,7 +26,9 @@ from app.assistance.schemas import (
     PeriodArgs,
     RevealedServiceNotes,
     ServiceArgs,
+    ServiceCorrectionArgs,
     ServiceListArgs,
+    ServiceRemovalArgs,
     SubtypeListArgs,
     SubtypeOut,
 )
@@ -65,6 +68,33 @@ def list_services(args: dict[str, Any], client_id: uuid.UUID) -> Any:
 def record_service(args: dict[str, Any], client_id: uuid.UUID) -> AssistanceRecord:
     """Record one service delivered to the client, linked to their open case."""
     return service.record_service(db(), casework_actor(), client_id, args)
+
+
+@blp.route("/clients/<uuid:client_id>/services/<uuid:record_id>", methods=["PATCH"])
+@blp.arguments(ServiceCorrectionArgs)
+@blp.response(200, AssistanceRecordOut)
+@blp.doc(security=BEARER)
+def correct_service(
+    args: dict[str, Any], client_id: uuid.UUID, record_id: uuid.UUID
+) -> AssistanceRecord:
+    """Correct a record: fields left out keep their value, and every rule of recording
+    applies to the result (the same 422 messages). ``notes``: text replaces the sealed
+    notes, null or "" clears them. Audited with the names of the fields that changed; 409
+    for a record of an erased client."""
+    ctx = casework_actor()
+    return corrections.correct_service(db(), ctx, client_id, record_id, args).record
+
+
+@blp.route("/clients/<uuid:client_id>/services/<uuid:record_id>", methods=["DELETE"])
+@blp.arguments(ServiceRemovalArgs, location="query", unknown="raise")
+@blp.response(204)
+@blp.doc(security=BEARER)
+def remove_service(args: dict[str, Any], client_id: uuid.UUID, record_id: uuid.UUID) -> None:
+    """Remove a record entered in error, with the reason as a query argument:
+    ``?reason=duplicate``, ``wrong_client`` or ``never_delivered``. The record and its notes
+    are deleted for good; the audit log keeps the removal and its reason. A wrong detail is
+    corrected with PATCH instead. 409 for a record of an erased client."""
+    corrections.remove_service(db(), casework_actor(), client_id, record_id, args["reason"])
 
 
 @blp.route("/clients/<uuid:client_id>/services/<uuid:record_id>/reveal", methods=["POST"])

@@ -15,6 +15,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from app.assistance.contacts import ContactChannel
+from app.assistance.corrections import RemovalReason
 from app.assistance.service import MAX_PAGE, MAX_PER_PAGE
 from app.clients.schemas import UtcDateTime
 from app.taxonomy import (
@@ -53,6 +54,25 @@ class ServiceArgs(_Args):
     outcome = fields.Enum(ServiceOutcome, by_value=True)
     #: Sealed by the service; never echoed back.
     notes = fields.String(allow_none=True)
+
+
+class ServiceCorrectionArgs(ServiceArgs):
+    """A correction: only the fields to change. Every rule of recording applies to the
+    record as it becomes. ``notes``: text replaces the sealed notes, null or "" clears them,
+    left out keeps them."""
+
+    category = fields.Enum(ServiceCategory, by_value=True)
+    started_on = fields.Date()
+    quantity = fields.Decimal()
+
+
+class ServiceRemovalArgs(_Args):
+    reason = fields.Enum(
+        RemovalReason,
+        by_value=True,
+        required=True,
+        metadata={"description": "why the record was entered in error"},
+    )
 
 
 class ServiceListArgs(_Args):

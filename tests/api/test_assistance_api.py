@@ -152,6 +152,91 @@ def test_bad_anonymous_contacts_are_refused_and_store_nothing(world: ApiWorld) -
     refused(world, "GET", f"{API}/service-subtypes?category=spa", None, "category")
 
 
+def _events(db: Any, world: ApiWorld, action: str) -> list[AuditEvent]:
+    db.rollback()
+    bind_actor(db, world.north.id, None)
+    return list(db.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def test_correct_a_service_and_its_notes(world: ApiWorld, db: Any) -> None:
+    cid = str(world.client_of())
+    record = world.post(f"{API}/clients/{cid}/services", {**COUNSELLING, "notes": SECRET}).json
+    url = f"{API}/clients/{cid}/services/{record['id']}"
+    fixed = world.patch(url, {"quantity": "2", "language": "uk"})
+    assert fixed.status_code == 200, fixed.json
+    assert (fixed.json["quantity"], fixed.json["language"]) == ("2.00", "uk")
+    assert fixed.json["started_on"] == record["started_on"]  # left out: kept
+    assert fixed.json["notes_recorded"] is True and SECRET not in fixed.get_data(as_text=True)
+    no_sealed_keys(fixed.json)
+    assert world.post(f"{url}/reveal").json["notes"] == SECRET
+    [event] = _events(db, world, "assistance.corrected")
+    assert event.details == {"fields": ["language", "quantity"]}
+    assert world.patch(url, {"notes": "Calmer now"}).json["notes_recorded"] is True
+    assert world.post(f"{url}/reveal").json["notes"] == "Calmer now"
+    assert world.patch(url, {"notes": None}).json["notes_recorded"] is False
+    logged = sorted(e.details["fields"] for e in _events(db, world, "assistance.corrected"))
+    assert logged == [["language", "quantity"], ["notes"], ["notes"]]
+
+
+def test_bad_corrections_get_the_same_messages_and_change_nothing(world: ApiWorld) -> None:
+    cid = str(world.client_of())
+    record = world.post(f"{API}/clients/{cid}/services", COUNSELLING).json
+    url = f"{API}/clients/{cid}/services/{record['id']}"
+    refused(world, "PATCH", url, {"mood": "good"}, "mood")
+    refused(world, "PATCH", url, {"clear_notes": True}, "clear_notes")  # notes: null clears
+    refused(world, "PATCH", url, {"category": None}, "category")
+    refused(world, "PATCH", url, {"category": "spa"}, "category")
+    refused(world, "PATCH", url, {"quantity": -3}, "quantity")
+    refused(world, "PATCH", url, {"started_on": day(5)}, "started_on")
+    refused(world, "PATCH", url, {"interpreter_used": None}, "interpreter_used")
+    refused(world, "PATCH", url, {"unit": "nights"}, "unit")
+    refused(world, "PATCH", url, {"notes": "x" * 10_001}, "notes")
+    refused(world, "PATCH", url, {"grant_id": "0" * 32}, "grant_id")
+    patched = refused(world, "PATCH", url, {"language": None}, "language")
+    posted = refused(
+        world, "POST", f"{API}/clients/{cid}/services", {**COUNSELLING, "language": None}
+    )
+    assert patched["fields"]["language"] == posted["fields"]["language"]
+
+
+def test_remove_a_service_with_a_reason(world: ApiWorld, db: Any) -> None:
+    cid = str(world.client_of())
+    record = world.post(f"{API}/clients/{cid}/services", {**NIGHTS, "notes": SECRET}).json
+    url = f"{API}/clients/{cid}/services/{record['id']}"
+    refused(world, "DELETE", url, None, "reason")
+    refused(world, "DELETE", f"{url}?reason=bored", None, "reason")
+    refused(world, "DELETE", f"{url}?reason=duplicate&why=x", None, "why")
+    removed = world.call("DELETE", f"{url}?reason=wrong_client")
+    assert removed.status_code == 204 and removed.get_data() == b""
+    assert world.get(f"{API}/clients/{cid}/services").json == []
+    [event] = _events(db, world, "assistance.removed")
+    assert (event.target_id, event.details) == (record["id"], {"reason": "wrong_client"})
+    assert world.call("DELETE", f"{url}?reason=duplicate").status_code == 404
+
+
+def test_records_of_an_erased_client_cannot_be_changed(world: ApiWorld) -> None:
+    from app.clients.models import Client
+    from app.db.base import utcnow
+
+    cid = str(world.client_of())
+    record = world.post(f"{API}/clients/{cid}/services", NIGHTS).json
+    with world.work() as (session, _ctx):
+        client = session.scalar(select(Client))
+        assert client is not None
+        client.erased_at = utcnow()
+    url = f"{API}/clients/{cid}/services/{record['id']}"
+    refused(world, "PATCH", url, {"quantity": 2}, status=409)
+    refused(world, "DELETE", f"{url}?reason=duplicate", None, status=409)
+
+
+def test_a_record_of_another_client_is_not_found(world: ApiWorld) -> None:
+    cid, other = str(world.client_of()), str(world.client_of())
+    record = world.post(f"{API}/clients/{cid}/services", NIGHTS).json
+    url = f"{API}/clients/{other}/services/{record['id']}"
+    refused(world, "PATCH", url, {"quantity": 2}, status=404)
+    refused(world, "DELETE", f"{url}?reason=wrong_client", None, status=404)
+
+
 def test_services_list_pages_with_a_next_link(world: ApiWorld) -> None:
     cid = str(world.client_of())
     for offset in range(5):

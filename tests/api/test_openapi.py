@@ -45,6 +45,8 @@ ROUTES = {
     ("get", f"{C}/services"),
     ("post", f"{C}/services"),
     ("post", f"{C}/services/{{record_id}}/reveal"),
+    ("patch", f"{C}/services/{{record_id}}"),
+    ("delete", f"{C}/services/{{record_id}}"),
     ("post", f"{P}/services/group"),
     ("get", f"{P}/anonymous-contacts"),
     ("post", f"{P}/anonymous-contacts"),
