@@ -25,9 +25,10 @@ What it does, in one run:
    spread over the organisations by size (every third, largest first). Scenarios:
    (a) GET of the minimal endpoint, (q) GET of its ``/one-query`` (one PostgreSQL round
    trip through a pooled engine: the floor of any database page), (w) GET
-   ``/_bench/whoami`` (Haven's pipeline with the session lookup, no page), (b) GET ``/clients`` (first page, 50 rows), (c) POST of the
-   record-service form for a random client of the user's organisation (counselling, in the
-   client's preferred language, with an interpreter). Each is preceded by a warm-up.
+   ``/_bench/whoami`` (Haven's pipeline with the session lookup, no page), (b) GET
+   ``/clients`` (first page, 50 rows), (c) POST of the record-service form for a random
+   client of the user's organisation (counselling, in the client's preferred language,
+   with an interpreter). Each is preceded by a warm-up.
    Records the load created are deleted afterwards, so every run sees the same data.
    The scenarios take turns in ``--rounds`` rounds (both servers stay up), so a change in
    the machine's background load hits all of them alike; latencies are pooled exactly.
