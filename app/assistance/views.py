@@ -52,19 +52,26 @@ COMMON_LANGUAGES = (
 @bp.route("/clients/<uuid:client_id>/services", methods=["GET", "POST"])
 @in_organisation(*CASEWORK)
 def services(client_id: uuid.UUID) -> Page:
-    client = get_client(db(), actor(), client_id)
     if request.method == "POST":
-        form = forms.RecordServiceForm()
-    else:
-        form = forms.RecordServiceForm(data=_service_defaults(client.preferred_language))
+        return _record(client_id)
+    client = get_client(db(), actor(), client_id)
+    form = forms.RecordServiceForm(data=_service_defaults(client.preferred_language))
+    return _services_page(client, form)
+
+
+def _record(client_id: uuid.UUID) -> Page:
+    """``record_service`` reads the client (404 for any other organisation's id) with its
+    open case; a refused form shows the page again, the client already in the session."""
+    form = forms.RecordServiceForm()
     if form.validate_on_submit():
         try:
-            service.record_service(db(), actor(), client.id, _fields(form, SERVICE_FIELDS))
+            service.record_service(db(), actor(), client_id, _fields(form, SERVICE_FIELDS))
         except ValidationFailed as error:
             show_errors(form, error, first_visible_field(form))
         else:
             flash(_("Service recorded."))
-            return redirect(_after_record(client.id, form))
+            return redirect(_after_record(client_id, form))
+    client = get_client(db(), actor(), client_id)
     return _services_page(client, form), form_errors(form)
 
 

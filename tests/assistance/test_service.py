@@ -64,12 +64,17 @@ def test_records_a_counselling_session_with_an_interpreter(in_north, orgs, make_
 
 def test_links_the_clients_open_case_only(in_north, orgs, make_client):
     client_id = make_client(orgs.north, "K7-MORA-42", open_case=True)
+    neighbour = make_client(orgs.north, "K7-BELU-17", open_case=True)
     open_case = in_north.scalar(select(Case).where(Case.client_id == client_id))
     record = service.record_service(in_north, orgs.north_worker, client_id, fields())
     assert record.case_id == open_case.id
     open_case.closed_on = DAY
     again = service.record_service(in_north, orgs.north_worker, client_id, fields())
     assert again.case_id is None
+    # Another client's open case (read in the same statement as the client) is not theirs.
+    assert in_north.scalar(select(Case.id).where(Case.client_id == neighbour)) is not None
+    third = service.record_service(in_north, orgs.north_worker, client_id, fields())
+    assert third.case_id is None
 
 
 def test_missing_required_fields(in_north, orgs, make_client):
