@@ -64,7 +64,7 @@ def _display() -> dict[str, Any]:
 class ListLine(NamedTuple):
     """One row of the list page, every cell already a string in the reader's language."""
 
-    id: uuid.UUID
+    href: str
     code: str
     erased: bool
     registered: str
@@ -82,9 +82,10 @@ def _list_lines(page: service.ClientPage) -> list[ListLine]:
     genders, bands, statuses = labels["gender"], labels["age_band"], labels["victim_status"]
     unknown = _("Unknown")
     regions = {r: region_name(r) or unknown for r in {row.nationality_region for row in page.rows}}
+    base = url_for("clients.index")
     return [
         ListLine(
-            row.id,
+            f"{base}/{row.id}",
             row.code,
             row.erased,
             row.created_at.date().isoformat(),
