@@ -62,10 +62,13 @@ def _set_database_context(
         return
     # is_local=true: the settings die with the transaction, so the next borrower of this
     # pooled connection starts with none and sees nothing until it sets its own.
-    connection.execute(
-        text("SELECT set_config('app.tenant_id', :t, true), set_config('app.user_id', :u, true)"),
-        {"t": str(tenant_id) if tenant_id else "", "u": str(user_id) if user_id else ""},
-    )
+    settings = {"t": str(tenant_id) if tenant_id else "", "u": str(user_id) if user_id else ""}
+    connection.execute(_SET_CONTEXT, settings)
+
+
+_SET_CONTEXT = text(
+    "SELECT set_config('app.tenant_id', :t, true), set_config('app.user_id', :u, true)"
+)
 
 
 def install_tenant_guard(session_class: type[Session]) -> None:
