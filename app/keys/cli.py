@@ -19,8 +19,8 @@ from app.keys.maintenance import (
     retire_master,
     rotate_master,
     rotate_tenant,
-    verify_sample,
 )
+from app.keys.verify import verify_sample
 from crypto import CryptoError
 
 

@@ -28,11 +28,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.clients.indexes import set_indexes
-from app.clients.models import INDEXED_FIELDS, SEALED_FIELDS, Client, ClientKey
+from app.clients.models import INDEXED_FIELDS, Client, ClientKey
 from app.db.base import utcnow
 from app.db.tenancy import acting_in
 from app.errors import Conflict, NotFound
 from app.keys.models import PlatformKey, TenantKey
+from app.keys.sealed import sealed_tables
 from app.keys.service import (
     _PLATFORM_CONTEXT,
     binding,
@@ -324,92 +325,17 @@ def _tenant_state(session: Session, org: Organisation) -> TenantState:
 
 
 def _sealed_values_by_version(session: Session) -> dict[str, int]:
-    import app.db.registry  # noqa: F401 - every model, so every sealed column is counted
-    from app.db.base import Base
-
+    """Sealed values per tenant key version, over every sealed table (app.keys.sealed)."""
     totals: dict[str, int] = {}
-    for mapper in Base.registry.mappers:
-        columns = [c for c in mapper.columns if c.key.startswith("sealed_")]
-        owner = mapper.columns.get("client_id")
-        if mapper.class_ is Client:
-            owner = mapper.columns["id"]
-        if not columns or owner is None:
-            continue
-        counts = session.execute(
-            select(ClientKey.tenant_key_id, *[func.count(c) for c in columns])
-            .join(mapper.class_, owner == ClientKey.client_id)
+    for table in sealed_tables():
+        counts = [func.count(getattr(table.model, c)) for c in table.columns]
+        stmt = (
+            table.rows()
+            .with_only_columns(ClientKey.tenant_key_id, *counts, maintain_column_froms=True)
+            .join(ClientKey, ClientKey.client_id == table.client_id)
             .where(ClientKey.wrapped.is_not(None))
             .group_by(ClientKey.tenant_key_id)
         )
-        for key_id, *per_column in counts:
+        for key_id, *per_column in session.execute(stmt):
             totals[key_id] = totals.get(key_id, 0) + sum(per_column)
     return totals
-
-
-# --- verification ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class VerifyFailure:
-    #: The client whose value failed, or None for a tenant or platform key.
-    client_id: uuid.UUID | None
-    #: Column (``sealed_name``) or key id (``t2``) that failed.
-    what: str
-    #: Error class only, e.g. ``SealBroken``: never a value.
-    error: str
-
-
-@dataclass(frozen=True)
-class TenantCheck:
-    slug: str
-    keys_checked: int
-    values_checked: int
-    failures: list[VerifyFailure]
-
-
-def verify_sample(session: Session, sample: int = 20) -> list[TenantCheck]:
-    """Unwrap every live key and open the sealed identity fields of up to ``sample``
-    random clients per organisation. Failures name ids and error classes only."""
-    checks = [_check_platform(session)]
-    for org in _organisations(session):
-        with acting_in(session, org.id):
-            checks.append(_check_tenant(session, org.slug, sample))
-    return checks
-
-
-def _check_platform(session: Session) -> TenantCheck:
-    failures, checked = [], 0
-    for row in session.scalars(select(PlatformKey)):
-        checked += 1
-        try:
-            keyring(session).get("platform", row.key_id)
-        except CryptoError as error:
-            failures.append(VerifyFailure(None, row.key_id, safe_error(error)))
-    return TenantCheck("(platform)", checked, 0, failures)
-
-
-_CLIENT_SEALED_COLUMNS = [f"sealed_{field}" for field in SEALED_FIELDS]
-
-
-def _check_tenant(session: Session, slug: str, sample: int) -> TenantCheck:
-    failures: list[VerifyFailure] = []
-    live = _live_tenant_rows(session)
-    for row in live:
-        try:
-            tenant_key(session, row.key_id)
-        except CryptoError as error:
-            failures.append(VerifyFailure(None, row.key_id, safe_error(error)))
-    clients = session.scalars(
-        select(Client).where(Client.erased_at.is_(None)).order_by(func.random()).limit(sample)
-    ).all()
-    opened = 0
-    for client in clients:
-        for column in _CLIENT_SEALED_COLUMNS:
-            if getattr(client, column) is None:
-                continue
-            try:
-                _open_client_field(session, client, column.removeprefix("sealed_"))
-                opened += 1
-            except CryptoError as error:
-                failures.append(VerifyFailure(client.id, column, safe_error(error)))
-    return TenantCheck(slug, len(live), opened, failures)

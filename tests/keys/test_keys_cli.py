@@ -62,7 +62,7 @@ def test_verify_fails_on_a_damaged_value(app, work, casework):
         client.sealed_name = client.sealed_name[:-1] + bytes([client.sealed_name[-1] ^ 1])
     result = run(app, "verify")
     assert result.exit_code == 1
-    assert f"FAILED client {client_id} sealed_name: SealBroken" in result.output
+    assert f"FAILED client {client_id} clients.sealed_name: SealBroken" in result.output
     assert "Zora" not in result.output
 
 

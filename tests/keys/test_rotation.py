@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.clients import service
 from app.clients.models import Client, ClientKey
-from app.keys import maintenance
+from app.keys import maintenance, verify
 from app.keys.maintenance import KeyMaintenanceError
 from app.keys.models import TenantKey
 from app.keys.service import master
@@ -147,7 +147,7 @@ def test_verify_reports_a_damaged_value_without_its_content(work, casework):
     ids = _register(work, casework.north, 2)
     _register(work, casework.south, 1)
     with work(casework.north) as (session, _ctx):
-        checks = maintenance.verify_sample(session, sample=10)
+        checks = verify.verify_sample(session, sample=10)
     assert all(not c.failures for c in checks)
     assert {c.slug: c.values_checked for c in checks if c.slug != "(platform)"} == {
         "north": 6,
@@ -159,9 +159,13 @@ def test_verify_reports_a_damaged_value_without_its_content(work, casework):
         damaged[-1] ^= 1
         client.sealed_name = bytes(damaged)
     with work(casework.north) as (session, _ctx):
-        checks = maintenance.verify_sample(session, sample=10)
+        checks = verify.verify_sample(session, sample=10)
     [failure] = [f for c in checks for f in c.failures]
-    assert (failure.client_id, failure.what, failure.error) == (ids[0], "sealed_name", "SealBroken")
+    assert (failure.client_id, failure.what, failure.error) == (
+        ids[0],
+        "clients.sealed_name",
+        "SealBroken",
+    )
     assert "Olga" not in repr(checks)
 
 
