@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -73,6 +74,11 @@ def child_case(
             N_("Only supervisors and the caseworkers assigned to this case see its child module.")
         )
     return client, case
+
+
+def recorded_sealed_fields(details: ChildDetails | None) -> list[str]:
+    """The names of the sealed fields that hold a value (never the values)."""
+    return [field for field in SEALED if getattr(details, f"sealed_{field}", None) is not None]
 
 
 def child_details(
@@ -144,14 +150,21 @@ def _seal_fields(
 
 
 def reveal_child_details(
-    session: Session, ctx: Actor, client_id: uuid.UUID, case_id: uuid.UUID
+    session: Session,
+    ctx: Actor,
+    client_id: uuid.UUID,
+    case_id: uuid.UUID,
+    fields: Sequence[str] = SEALED,
 ) -> ChildSecrets:
-    """The guardian and the child-protection contact in plaintext, audited as
-    ``case.reveal`` when at least one of them is recorded."""
+    """The guardian and the child-protection contact in plaintext (only ``fields`` of
+    them; the others stay None), audited as ``case.reveal`` naming the fields opened,
+    when at least one of them is recorded."""
     client, case = child_case(session, ctx, client_id, case_id)
     details = session.get(ChildDetails, (ctx.tenant_id, case.id))
     opened: dict[str, str | None] = dict.fromkeys(SEALED)
     for field in SEALED:
+        if field not in fields:
+            continue
         sealed: bytes | None = getattr(details, f"sealed_{field}", None)
         if sealed is not None:
             opened[field] = _open(session, client, case, field, sealed)

@@ -285,6 +285,30 @@ def assigned_members(session: Session, case: Case) -> list[Member]:
     return [Member(row.id, row.display_name) for row in rows]
 
 
+@dataclass(frozen=True)
+class TeamMember:
+    """A member of staff on a case team with their roles here, as the API lists them."""
+
+    user_id: uuid.UUID
+    display_name: str
+    roles: frozenset[Role]
+
+
+def case_team(
+    session: Session, ctx: Actor, client_id: uuid.UUID, case_id: uuid.UUID
+) -> list[TeamMember]:
+    """The staff assigned to a case (open or closed), by name, with their roles."""
+    case = get_case(session, ctx, client_id, case_id)
+    memberships = session.scalars(
+        select(Membership)
+        .join(CaseAssignment, CaseAssignment.user_id == Membership.user_id)
+        .join(User, User.id == Membership.user_id)
+        .where(CaseAssignment.case_id == case.id)
+        .order_by(User.display_name)
+    ).unique()
+    return [TeamMember(m.user_id, m.user.display_name, m.roles) for m in memberships]
+
+
 def assignable_members(session: Session, ctx: Actor) -> list[Member]:
     """Members of the actor's organisation who may be assigned to a case, by name."""
     memberships = session.scalars(select(Membership)).unique().all()

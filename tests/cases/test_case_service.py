@@ -276,3 +276,21 @@ def test_roles_without_casework_get_nothing(world, work, new_client, new_case):
     for role in ("org_admin", "auditor", "funder"):
         with pytest.raises(Forbidden), work(world.north, roles=(role,)) as (session, ctx):
             service.get_case(session, ctx, client_id, case_id)
+
+
+def test_the_case_team_lists_names_and_roles_of_this_case_only(world, work, new_client, new_case):
+    client_id = new_client(world.north)
+    case_id = new_case(world.north, client_id, world.worker)
+    other = new_case(world.north, new_client(world.north), world.colleague)
+    with work(world.north, world.supervisor, ("supervisor",)) as (session, ctx):
+        service.assign_caseworker(session, ctx, client_id, case_id, world.supervisor.user.id)
+    with work(world.north) as (session, ctx):
+        team = service.case_team(session, ctx, client_id, case_id)
+        assert [(m.display_name, set(m.roles)) for m in team] == [
+            ("Cw", {"caseworker"}),
+            ("Sup", {"supervisor"}),
+        ]
+        with pytest.raises(NotFound):
+            service.case_team(session, ctx, client_id, other)
+    with pytest.raises(NotFound), work(world.south) as (session, ctx):
+        service.case_team(session, ctx, client_id, case_id)

@@ -167,3 +167,13 @@ def test_another_organisation_cannot_reach_the_child_module(world, work, new_cli
             _update(work, (world.south, None), target, case_id, ("supervisor",), guardian="")
     with work(world.north, world.worker) as (session, ctx):
         assert children.reveal_child_details(session, ctx, client_id, case_id).guardian == SECRET
+
+
+def test_a_reveal_of_one_field_opens_and_audits_that_field_only(world, work, child_case):
+    client_id, case_id = child_case
+    _update(work, (world.north, world.worker), client_id, case_id)
+    with work(world.north, world.supervisor, ("supervisor",)) as (session, ctx):
+        secrets = children.reveal_child_details(session, ctx, client_id, case_id, ["guardian"])
+        assert (secrets.guardian, secrets.child_protection_contact) == (SECRET, None)
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "case.reveal"))
+        assert event is not None and event.details["fields"] == ["guardian"]
