@@ -1,8 +1,14 @@
 """JSON API of the cases domain: the case overview, opening and closing, reflection period,
-permit track, NRM state, and the risk register.
+permit track, NRM state, the risk register, the case team (assignments) and the child module.
 
 Every id is looked up inside the token's organisation by the services: another
-organisation's client, case or risk is "not found", like a missing one.
+organisation's client, case, risk or member is "not found", like a missing one.
+
+Roles, as on the screens: any casework token reads the team; only a supervisor token
+assigns and unassigns. The child module (minors' cases only, 409 otherwise) is for
+supervisors and the caseworkers assigned to the case; a token stands for no person and so
+is never assigned: a supervisor token may use it, a caseworker token gets 403, the answer
+the screens give a caseworker who is not on the case.
 """
 
 from __future__ import annotations
@@ -10,21 +16,27 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from app.cases import overview, risks, service
-from app.cases.models import Case, NrmEvent, Risk
+from app.cases import children, overview, risks, service
+from app.cases.models import Case, ChildDetails, NrmEvent, Risk
 from app.cases.schemas import (
     AddRiskArgs,
+    AssignArgs,
     CaseOut,
     CaseOverviewOut,
+    ChildDetailsArgs,
+    ChildDetailsOut,
     CloseCaseArgs,
     NrmEventOut,
     NrmStateArgs,
     OpenCaseArgs,
     PermitTrackArgs,
     ReflectionPeriodArgs,
+    RevealChildArgs,
+    RevealedChildField,
     RevealedRiskNotes,
     ReviewRiskArgs,
     RiskOut,
+    TeamMemberOut,
 )
 from app.web.api import BEARER, casework_actor, casework_blueprint
 from app.web.request import db
@@ -129,3 +141,92 @@ def reveal_risk_notes(client_id: uuid.UUID, risk_id: uuid.UUID) -> dict[str, Any
     """The risk's notes in plaintext; audited as a reveal."""
     notes = risks.reveal_risk_notes(db(), casework_actor(), client_id, risk_id)
     return {"risk_id": risk_id, "notes": notes}
+
+
+CHILD_ACCESS = (
+    "For a minor's case only (409 otherwise). Supervisor tokens only: the screens show the "
+    "child module to supervisors and to the caseworkers assigned to the case, and a token "
+    "is never assigned, so a caseworker token gets 403."
+)
+
+
+@blp.route(f"{CASE}/assignments")
+@blp.response(200, TeamMemberOut(many=True))
+@blp.doc(security=BEARER)
+def list_assignments(client_id: uuid.UUID, case_id: uuid.UUID) -> list[service.TeamMember]:
+    """The staff assigned to the case, by name, with their roles here.
+
+    Caseworker and supervisor tokens; closed cases too. Names and roles, never e-mail
+    addresses."""
+    return service.case_team(db(), casework_actor(), client_id, case_id)
+
+
+@blp.route(f"{CASE}/assignments", methods=["POST"])
+@blp.arguments(AssignArgs)
+@blp.response(201, TeamMemberOut)
+@blp.doc(security=BEARER)
+def assign(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> service.TeamMember:
+    """Assign a caseworker or supervisor of the organisation to an open case.
+
+    Supervisor tokens only (403). A user id that is not a member of the token's
+    organisation is 404, like an unknown one; a member without the caseworker or
+    supervisor role is 422. Assigning someone already assigned changes nothing."""
+    ctx = casework_actor()
+    assignment = service.assign_caseworker(db(), ctx, client_id, case_id, args["user_id"])
+    team = service.case_team(db(), ctx, client_id, case_id)
+    return next(member for member in team if member.user_id == assignment.user_id)
+
+
+@blp.route(f"{CASE}/assignments/<uuid:user_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.doc(security=BEARER)
+def unassign(client_id: uuid.UUID, case_id: uuid.UUID, user_id: uuid.UUID) -> None:
+    """Take a member of staff off an open case.
+
+    Supervisor tokens only (403); 404 when that person is not assigned to the case."""
+    service.unassign(db(), casework_actor(), client_id, case_id, user_id)
+
+
+def _child_out(case_id: uuid.UUID, details: ChildDetails | None) -> dict[str, Any]:
+    return {
+        "case_id": case_id,
+        "recorded": details is not None,
+        "schooling": details.schooling if details else None,
+        "child_protection_service": details.child_protection_service if details else None,
+        "recorded_sealed_fields": children.recorded_sealed_fields(details),
+    }
+
+
+@blp.route(f"{CASE}/child")
+@blp.response(200, ChildDetailsOut)
+@blp.doc(security=BEARER, description=CHILD_ACCESS)
+def get_child_details(client_id: uuid.UUID, case_id: uuid.UUID) -> dict[str, Any]:
+    """The case's child module: coarse fields and which sealed fields are recorded."""
+    details = children.child_details(db(), casework_actor(), client_id, case_id)
+    return _child_out(case_id, details)
+
+
+@blp.route(f"{CASE}/child", methods=["PUT"])
+@blp.arguments(ChildDetailsArgs)
+@blp.response(200, ChildDetailsOut)
+@blp.doc(security=BEARER, description=CHILD_ACCESS)
+def update_child_details(
+    args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID
+) -> dict[str, Any]:
+    """Record the child module of an open case; the guardian and contact are sealed."""
+    ctx = casework_actor()
+    details = children.update_child_details(db(), ctx, client_id, case_id, **args)
+    return _child_out(case_id, details)
+
+
+@blp.route(f"{CASE}/child/reveal", methods=["POST"])
+@blp.arguments(RevealChildArgs)
+@blp.response(200, RevealedChildField)
+@blp.doc(security=BEARER, description=CHILD_ACCESS)
+def reveal_child_field(
+    args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID
+) -> dict[str, Any]:
+    """One sealed field of the child module in plaintext; audited as a reveal."""
+    field = args["field"]
+    opened = children.reveal_child_details(db(), casework_actor(), client_id, case_id, [field])
+    return {"case_id": case_id, "field": field, "value": getattr(opened, field)}

@@ -7,8 +7,10 @@ reveal endpoint (``RevealedRiskNotes``), which the service audits.
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields
+from marshmallow import RAISE, Schema, fields, validate
 
+from app.auth.models import Role
+from app.cases.children import SEALED
 from app.cases.models import CloseReason, NrmState, PermitTrack, RiskKind, RiskLevel, Schooling
 from app.clients.schemas import UtcDateTime
 
@@ -55,6 +57,27 @@ class ReviewRiskArgs(_Args):
     review_on = fields.Date(required=True)
 
 
+class AssignArgs(_Args):
+    #: Checked by the service: a caseworker or supervisor of the token's organisation.
+    user_id = fields.UUID(required=True)
+
+
+class ChildDetailsArgs(_Args):
+    """The whole child module. For the sealed fields, absent or null keeps the stored value
+    and an empty string clears it; the coarse fields are replaced."""
+
+    schooling = fields.Enum(Schooling, by_value=True, required=True)
+    child_protection_service = fields.String(allow_none=True, load_default=None)
+    #: Sealed by the service; never echoed back.
+    guardian = fields.String(allow_none=True, load_default=None)
+    #: Sealed by the service; never echoed back.
+    child_protection_contact = fields.String(allow_none=True, load_default=None)
+
+
+class RevealChildArgs(_Args):
+    field = fields.String(required=True, validate=validate.OneOf(SEALED))
+
+
 class CaseOut(Schema):
     id = fields.UUID(required=True)
     client_id = fields.UUID(required=True)
@@ -81,6 +104,40 @@ class CaseMemberOut(Schema):
 
     user_id = fields.UUID(required=True)
     display_name = fields.String(required=True)
+
+
+class TeamMemberOut(Schema):
+    """A member of staff assigned to a case: id, name and roles here; no e-mail address."""
+
+    user_id = fields.UUID(required=True)
+    display_name = fields.String(required=True)
+    roles = fields.Function(
+        lambda member: sorted(role.value for role in member.roles),
+        metadata={"type": "array", "items": {"type": "string", "enum": [r.value for r in Role]}},
+    )
+
+
+class ChildDetailsOut(Schema):
+    """The child module of one case: coarse fields, and the names of the sealed fields
+    that hold a value (never their values). ``recorded`` is false until it is first
+    saved; then ``schooling`` is null."""
+
+    case_id = fields.UUID(required=True)
+    recorded = fields.Boolean(required=True)
+    schooling = fields.Enum(Schooling, by_value=True, allow_none=True, required=True)
+    child_protection_service = fields.String(allow_none=True, required=True)
+    recorded_sealed_fields = fields.List(
+        fields.String(validate=validate.OneOf(SEALED)), required=True
+    )
+
+
+class RevealedChildField(Schema):
+    """Plaintext of one sealed field (null when empty), for a supervisor token that asked;
+    audited as a reveal."""
+
+    case_id = fields.UUID(required=True)
+    field = fields.String(required=True)
+    value = fields.String(allow_none=True, required=True)
 
 
 class ChildModuleOut(Schema):

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from app.auth.models import Role
 from app.referrals.service import refer_to_platform_organisation
 from tests.api.conftest import SECRET, ApiWorld, day, no_sealed_keys
 
@@ -80,6 +81,9 @@ def _seed_north(world: ApiWorld) -> dict[str, str]:
         f"{API}/clients/{cid}/services",
         {"category": "accommodation", "started_on": day(), "quantity": 1, "notes": SECRET},
     ).json
+    member = world.factory.person("cw@north.org", {world.north: {Role.caseworker}})
+    team = f"{API}/clients/{cid}/cases/{case['id']}/assignments"
+    world.post(team, {"user_id": str(member.user.id)}, role="supervisor")
     south_client = world.client_of(world.south)
     with world.work(world.south) as (session, ctx):
         refer_to_platform_organisation(
@@ -99,6 +103,7 @@ def _seed_north(world: ApiWorld) -> dict[str, str]:
         "referral_id": referral["id"],
         "record_id": record["id"],
         "incoming_id": incoming[0]["id"],
+        "user_id": str(member.user.id),
     }
 
 
@@ -120,6 +125,13 @@ CROSS_TENANT: list[tuple[str, str, Any]] = [
      {"permit_track": "humanitarian"}),
     ("post", "/clients/{client_id}/cases/{case_id}/nrm-states",
      {"nrm_state": "referred", "changed_on": day()}),
+    ("get", "/clients/{client_id}/cases/{case_id}/assignments", None),
+    ("post", "/clients/{client_id}/cases/{case_id}/assignments", {"user_id": "{user_id}"}),
+    ("delete", "/clients/{client_id}/cases/{case_id}/assignments/{user_id}", None),
+    ("get", "/clients/{client_id}/cases/{case_id}/child", None),
+    ("put", "/clients/{client_id}/cases/{case_id}/child",
+     {"schooling": "enrolled", "guardian": "x"}),
+    ("post", "/clients/{client_id}/cases/{case_id}/child/reveal", {"field": "guardian"}),
     ("get", "/clients/{client_id}/risks", None),
     ("post", "/clients/{client_id}/cases/{case_id}/risks",
      {"kind": "self_harm", "level": "low", "review_on": day(3)}),

@@ -26,6 +26,12 @@ ROUTES = {
     ("put", f"{C}/cases/{{case_id}}/permit-track"),
     ("post", f"{C}/cases/{{case_id}}/nrm-states"),
     ("post", f"{C}/cases/{{case_id}}/risks"),
+    ("get", f"{C}/cases/{{case_id}}/assignments"),
+    ("post", f"{C}/cases/{{case_id}}/assignments"),
+    ("delete", f"{C}/cases/{{case_id}}/assignments/{{user_id}}"),
+    ("get", f"{C}/cases/{{case_id}}/child"),
+    ("put", f"{C}/cases/{{case_id}}/child"),
+    ("post", f"{C}/cases/{{case_id}}/child/reveal"),
     ("get", f"{C}/risks"),
     ("post", f"{C}/risks/{{risk_id}}/review"),
     ("post", f"{C}/risks/{{risk_id}}/close"),
@@ -131,7 +137,7 @@ def test_no_response_schema_has_a_sealed_property(client: FlaskClient) -> None:
                 sealed = {n for n in names if n.startswith("sealed")}
                 assert not sealed, (route, sealed)
                 checked += 1
-    assert checked >= len(ROUTES)
+    assert checked >= len({route for route in ROUTES if route[0] != "delete"})  # 204: no body
     every = set()
     for schema in spec["components"]["schemas"].values():
         every |= _property_names(spec, schema, set())
