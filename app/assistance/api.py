@@ -1,6 +1,7 @@
 """JSON API of the assistance domain: a client's services, recording, correcting and
 removing one, group intake, the audited reveal of a record's notes, anonymous contacts, and
-the organisation's grants and service subtypes (read only here; admins manage them on
+the organisation's grants and service subtypes (listed for every casework token; corrected
+or deleted with a supervisor token only, like an organisation admin or supervisor on
 screen).
 
 Every id is looked up inside the token's organisation by the services: another
@@ -9,7 +10,9 @@ organisation's client, record, grant or subtype is "not found", like a missing o
 
 from __future__ import annotations
 
+import functools
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from flask import url_for
@@ -21,6 +24,7 @@ from app.assistance.schemas import (
     AnonymousContactOut,
     AnonymousContactPageOut,
     AssistanceRecordOut,
+    GrantCorrectionArgs,
     GrantOut,
     GroupServiceArgs,
     PeriodArgs,
@@ -31,6 +35,7 @@ from app.assistance.schemas import (
     ServiceRemovalArgs,
     SubtypeListArgs,
     SubtypeOut,
+    SubtypeRenameArgs,
 )
 from app.clients.models import AnonymousContact
 from app.web.api import BEARER, casework_actor, casework_blueprint
@@ -39,6 +44,17 @@ from app.web.request import db
 blp = casework_blueprint(
     "assistance", "Assistance: services delivered, group intake, anonymous contacts"
 )
+
+
+def _managers_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """403 for a caseworker token before the body is parsed, as for any other wrong role."""
+
+    @functools.wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        grants.require_manager(casework_actor())
+        return view(*args, **kwargs)
+
+    return checked
 
 
 #: The documented ``Link`` header of a page that has a next one.
@@ -154,3 +170,47 @@ def list_grants() -> list[Grant]:
 def list_subtypes(args: dict[str, Any]) -> list[ServiceSubtype]:
     """The organisation's own subtypes of the 15 categories (of one, if given)."""
     return grants.list_subtypes(db(), casework_actor(), args["category"])
+
+
+@blp.route("/grants/<uuid:grant_id>", methods=["PATCH"])
+@_managers_only
+@blp.arguments(GrantCorrectionArgs)
+@blp.response(200, GrantOut)
+@blp.doc(security=BEARER)
+def correct_grant(args: dict[str, Any], grant_id: uuid.UUID) -> Grant:
+    """Correct a grant (supervisor token): fields left out keep their value, and every rule
+    of creation applies (the same 422 messages). New dates that would leave services already
+    charged to the grant outside them are refused, with how many. Audited with the names of
+    the fields that changed."""
+    return grants.correct_grant(db(), casework_actor(), grant_id, args).row
+
+
+@blp.route("/grants/<uuid:grant_id>", methods=["DELETE"])
+@_managers_only
+@blp.response(204)
+@blp.doc(security=BEARER)
+def delete_grant(grant_id: uuid.UUID) -> None:
+    """Delete a grant created in error (supervisor token); 409 while any service is charged
+    to it. Audited."""
+    grants.delete_grant(db(), casework_actor(), grant_id)
+
+
+@blp.route("/service-subtypes/<uuid:subtype_id>", methods=["PATCH"])
+@_managers_only
+@blp.arguments(SubtypeRenameArgs)
+@blp.response(200, SubtypeOut)
+@blp.doc(security=BEARER)
+def rename_subtype(args: dict[str, Any], subtype_id: uuid.UUID) -> ServiceSubtype:
+    """Rename a subtype (supervisor token), unique within its category; its records show
+    the new name. Audited with the name of the field that changed, never its value."""
+    return grants.rename_subtype(db(), casework_actor(), subtype_id, args).row
+
+
+@blp.route("/service-subtypes/<uuid:subtype_id>", methods=["DELETE"])
+@_managers_only
+@blp.response(204)
+@blp.doc(security=BEARER)
+def delete_subtype(subtype_id: uuid.UUID) -> None:
+    """Delete a subtype created in error (supervisor token); 409 while any record uses it.
+    Audited."""
+    grants.delete_subtype(db(), casework_actor(), subtype_id)

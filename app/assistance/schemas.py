@@ -109,6 +109,26 @@ class SubtypeListArgs(_Args):
     category = fields.Enum(ServiceCategory, by_value=True, load_default=None)
 
 
+class GrantCorrectionArgs(_Args):
+    """Only the fields to change; every rule of creating a grant applies to the grant as it
+    becomes (null for ``budget`` clears it). New dates must still cover every service
+    already charged to the grant."""
+
+    code = fields.String(allow_none=True)
+    name = fields.String(allow_none=True)
+    funder = fields.String(allow_none=True)
+    starts_on = fields.Date(allow_none=True)
+    ends_on = fields.Date(allow_none=True)
+    budget = fields.Decimal(allow_none=True)
+    currency = fields.String(allow_none=True, metadata={"description": "ISO 4217"})
+
+
+class SubtypeRenameArgs(_Args):
+    """A subtype's new name, unique within its category; the category itself stays."""
+
+    name = fields.String(allow_none=True)
+
+
 def _money() -> fields.Decimal:
     return fields.Decimal(places=2, as_string=True, allow_none=True)
 
