@@ -202,8 +202,16 @@ def delete_grant(grant_id: uuid.UUID) -> None:
 @blp.doc(security=BEARER)
 def rename_subtype(args: dict[str, Any], subtype_id: uuid.UUID) -> ServiceSubtype:
     """Rename a subtype (supervisor token), unique within its category; its records show
-    the new name. Audited with the name of the field that changed, never its value."""
-    return grants.rename_subtype(db(), casework_actor(), subtype_id, args).row
+    the new name. ``retired`` stops (true) or restarts (false) offering it for new records;
+    records made with it keep it. Audited, never with a value."""
+    ctx, changes = casework_actor(), dict(args)
+    retired = changes.pop("retired", None)
+    subtype = grants.managed_subtype(db(), ctx, subtype_id)
+    if changes:
+        subtype = grants.rename_subtype(db(), ctx, subtype_id, changes).row
+    if retired is not None:
+        subtype = grants.retire_subtype(db(), ctx, subtype_id, retired).row
+    return subtype
 
 
 @blp.route("/service-subtypes/<uuid:subtype_id>", methods=["DELETE"])

@@ -86,7 +86,7 @@ def correct_service(
     merged = {**recorded_fields(record), **changes}
     merged.pop("clear_notes", None)
     try:
-        clean = read_service_input(session, merged)
+        clean = read_service_input(session, merged, kept_subtype=record.subtype_id)
     except ValidationFailed as failed:
         raise ValidationFailed({**failed.fields, **problems}) from None  # all at once
     if problems:

@@ -32,6 +32,7 @@ from app.assistance.models import AssistanceRecord, Grant, ServiceSubtype
 from app.audit.service import record_event
 from app.auth.models import Role
 from app.context import Actor
+from app.db.base import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.i18n import N_
 from app.taxonomy import ServiceCategory
@@ -149,6 +150,21 @@ def rename_subtype(
     return Correction(subtype, ("name",))
 
 
+def retire_subtype(
+    session: Session, ctx: Actor, subtype_id: uuid.UUID, retired: bool
+) -> Correction[ServiceSubtype]:
+    """Stop offering a subtype for new records (``retired``), or offer it again. Records
+    already made with it keep it; a correction of such a record may keep it too."""
+    subtype = managed_subtype(session, ctx, subtype_id)
+    if retired == (subtype.retired_at is not None):
+        return Correction(subtype, ())
+    subtype.retired_at = utcnow() if retired else None
+    session.flush()
+    action = "service_subtypes.retired" if retired else "service_subtypes.reinstated"
+    record_event(session, ctx, action, "service_subtype", subtype.id)
+    return Correction(subtype, ("retired_at",))
+
+
 def delete_subtype(session: Session, ctx: Actor, subtype_id: uuid.UUID) -> None:
     """Delete a subtype created in error; refused (409) while any record uses it."""
     subtype = managed_subtype(session, ctx, subtype_id)
@@ -158,12 +174,19 @@ def delete_subtype(session: Session, ctx: Actor, subtype_id: uuid.UUID) -> None:
 
 
 def list_subtypes(
-    session: Session, ctx: Actor, category: ServiceCategory | None = None
+    session: Session,
+    ctx: Actor,
+    category: ServiceCategory | None = None,
+    *,
+    offered_only: bool = False,
 ) -> list[ServiceSubtype]:
+    """The organisation's subtypes; ``offered_only`` leaves out the retired ones."""
     _require_reader(ctx)
     query = select(ServiceSubtype).order_by(ServiceSubtype.category, ServiceSubtype.name)
     if category is not None:
         query = query.where(ServiceSubtype.category == category)
+    if offered_only:
+        query = query.where(ServiceSubtype.retired_at.is_(None))
     return list(session.scalars(query))
 
 

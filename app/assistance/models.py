@@ -19,7 +19,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, TenantScoped, Timestamp, UUIDPk, enum_column
+from app.db.base import (
+    Base,
+    OptionalTimestamp,
+    TenantScoped,
+    Timestamp,
+    UUIDPk,
+    enum_column,
+)
 from app.taxonomy import ServiceCategory, ServiceOutcome, ServiceUnit
 
 Money = Numeric(14, 2)
@@ -51,6 +58,9 @@ class ServiceSubtype(TenantScoped, Base):
     id: Mapped[UUIDPk]
     category: Mapped[ServiceCategory] = mapped_column(enum_column(ServiceCategory))
     name: Mapped[str] = mapped_column(String(80))
+    #: Set when the organisation stops offering this type: new records may not use it,
+    #: the records that do keep it (and its name).
+    retired_at: Mapped[OptionalTimestamp]
 
 
 class AssistanceRecord(TenantScoped, Base):

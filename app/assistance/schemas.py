@@ -124,9 +124,11 @@ class GrantCorrectionArgs(_Args):
 
 
 class SubtypeRenameArgs(_Args):
-    """A subtype's new name, unique within its category; the category itself stays."""
+    """A subtype's new name, unique within its category (the category itself stays);
+    ``retired``: true stops offering it for new records, false offers it again."""
 
     name = fields.String(allow_none=True)
+    retired = fields.Boolean()
 
 
 def _money() -> fields.Decimal:
@@ -201,3 +203,6 @@ class SubtypeOut(Schema):
     id = fields.UUID(required=True)
     category = fields.Enum(ServiceCategory, by_value=True, required=True)
     name = fields.String(required=True)
+    retired = fields.Function(
+        lambda subtype: subtype.retired_at is not None, metadata={"type": "boolean"}
+    )

@@ -99,8 +99,11 @@ def default_unit(category: ServiceCategory) -> ServiceUnit:
     return UNITS[category][0]
 
 
-def read_service_input(session: Session, fields: Mapping[str, object]) -> ServiceInput:
-    """Every rule of a service record; raises ValidationFailed with all problems at once."""
+def read_service_input(
+    session: Session, fields: Mapping[str, object], *, kept_subtype: uuid.UUID | None = None
+) -> ServiceInput:
+    """Every rule of a service record; raises ValidationFailed with all problems at once.
+    ``kept_subtype``: the subtype a corrected record already has, allowed even if retired."""
     r = FieldReader(fields, SERVICE_FIELDS)
     category = r.choice("category", ServiceCategory)
     started_on = r.past_day("started_on", required=True)
@@ -117,7 +120,7 @@ def read_service_input(session: Session, fields: Mapping[str, object]) -> Servic
         r.fail("cost", N_("A cost cannot be negative."))
     outcome = r.choice("outcome", ServiceOutcome, default=ServiceOutcome.delivered)
     notes = r.notes("notes")
-    subtype_id = _check_subtype(session, r, category)
+    subtype_id = _check_subtype(session, r, category, kept_subtype)
     grant = _check_grant(session, r, started_on, ended_on)
     currency = r.currency("currency")
     if currency is None and r.ok("currency") and grant is not None:
@@ -182,7 +185,7 @@ def _check_unit(
 
 
 def _check_subtype(
-    session: Session, r: FieldReader, category: ServiceCategory | None
+    session: Session, r: FieldReader, category: ServiceCategory | None, kept: uuid.UUID | None
 ) -> uuid.UUID | None:
     subtype_id = r.ref("subtype_id")
     if subtype_id is None:
@@ -193,6 +196,8 @@ def _check_subtype(
         return None
     if category is not None and subtype.category != category:
         r.fail("subtype_id", N_("This service type belongs to another category."))
+    if subtype.retired_at is not None and subtype.id != kept:
+        r.fail("subtype_id", N_("This service type is no longer offered."))
     return subtype.id
 
 

@@ -133,7 +133,7 @@ def correct(client_id: uuid.UUID, record_id: uuid.UUID) -> Page:
         else:
             flash(_("Service corrected.") if done.changed else _("Nothing was changed."))
             return redirect(url_for(".services", client_id=client.id, _anchor="history"))
-    _catalogue_choices(form)
+    _catalogue_choices(form, kept=record.subtype_id)
     page = render_template(
         "assistance/correct.html",
         client=client,
@@ -317,6 +317,23 @@ def edit_service_type(subtype_id: uuid.UUID) -> Page:
     return _subtype_page(form, subtype), form_errors(form)
 
 
+@bp.route("/settings/service-types/<uuid:subtype_id>/retire", methods=["POST"])
+@in_organisation(*MANAGERS)
+def retire_service_type(subtype_id: uuid.UUID) -> Page:
+    """``retired=1`` stops offering the type for new records, ``retired=0`` offers it again."""
+    subtype = catalogue.managed_subtype(db(), actor(), subtype_id)
+    if ActionForm().validate_on_submit():
+        retired = request.form.get("retired") == "1"
+        done = catalogue.retire_subtype(db(), actor(), subtype.id, retired)
+        if done.changed:
+            flash(
+                _("Service type no longer offered.")
+                if retired
+                else _("Service type offered again.")
+            )
+    return redirect(url_for(".service_types"))
+
+
 @bp.route("/settings/service-types/<uuid:subtype_id>/delete", methods=["POST"])
 @in_organisation(*MANAGERS)
 def delete_service_type(subtype_id: uuid.UUID) -> Page:
@@ -411,13 +428,18 @@ def _period() -> tuple[date, date]:
     return start, end
 
 
-def _catalogue_choices(form: forms.ServiceFieldsForm) -> tuple[list[Any], list[Any]]:
-    """The organisation's subtypes and grants as choices (two queries, on render only)."""
+def _catalogue_choices(
+    form: forms.ServiceFieldsForm, kept: uuid.UUID | None = None
+) -> tuple[list[Any], list[Any]]:
+    """The organisation's subtypes and grants as choices (two queries, on render only).
+    Retired subtypes are not offered, except ``kept`` (the one a corrected record has);
+    all are returned, so that old records still show their type's name."""
     subtypes = catalogue.list_subtypes(db(), actor())
     grants = catalogue.list_grants(db(), actor())
     labels = forms.CATEGORY_LABELS
+    offered = [s for s in subtypes if s.retired_at is None or s.id == kept]
     form.subtype_id.choices = [("", _("None"))] + [
-        (str(s.id), f"{labels[s.category]}: {s.name}") for s in subtypes
+        (str(s.id), f"{labels[s.category]}: {s.name}") for s in offered
     ]
     form.grant_id.choices = [("", _("No grant"))] + [
         (str(g.id), f"{g.code} ({g.name})") for g in grants

@@ -116,9 +116,15 @@ def test_supervisor_renames_a_subtype(world: ApiWorld) -> None:
         "id": ids["subtype"],
         "category": "counselling",
         "name": "Legal advice",
+        "retired": False,
     }
     [event] = _audit(world, "service_subtypes.updated")
     assert event.details == {"fields": ["name"]}
+    retired = world.patch(url, {"retired": True}, role="supervisor")
+    assert retired.status_code == 200 and retired.json["retired"] is True
+    assert len(_audit(world, "service_subtypes.retired")) == 1
+    listed = world.get(f"{API}/service-subtypes").json
+    assert [s["retired"] for s in listed if s["id"] == ids["subtype"]] == [True]
 
 
 def test_deleting_is_refused_while_in_use_then_allowed(world: ApiWorld) -> None:
@@ -159,7 +165,8 @@ def test_the_manager_routes_are_documented_with_a_summary(world: ApiWorld) -> No
 def _changes(ids: dict[str, str]) -> list[tuple[str, str, Any]]:
     grant, subtype = f"{API}/grants/{ids['grant']}", f"{API}/service-subtypes/{ids['subtype']}"
     return [("PATCH", grant, {"name": "Mine"}), ("DELETE", grant, None),
-            ("PATCH", subtype, {"name": "Mine"}), ("DELETE", subtype, None)]  # fmt: skip
+            ("PATCH", subtype, {"name": "Mine"}), ("PATCH", subtype, {"retired": True}),
+            ("DELETE", subtype, None)]  # fmt: skip
 
 
 def test_caseworker_tokens_get_403_before_the_body_is_read(world: ApiWorld) -> None:

@@ -211,3 +211,35 @@ def test_a_record_saved_after_the_check_still_stops_the_deletion(in_north, orgs,
         grants._delete_unused(in_north, grant, nothing_found, "refused")
     assert in_north.scalars(select(Grant)).all() == [grant]
     assert len(in_north.scalars(select(AssistanceRecord)).all()) == 2
+
+
+def test_a_retired_subtype_is_refused_for_new_records_and_kept_by_old_ones(
+    in_north, orgs, north_client, subtype, charged
+):
+    from app.assistance import corrections
+
+    with pytest.raises(Forbidden):
+        grants.retire_subtype(in_north, orgs.north_worker, subtype.id, True)
+    done = grants.retire_subtype(in_north, orgs.north_supervisor, subtype.id, True)
+    assert done.changed and subtype.retired_at is not None
+    assert grants.retire_subtype(in_north, orgs.north_admin, subtype.id, True).changed == ()
+    assert grants.list_subtypes(in_north, orgs.north_worker, offered_only=True) == []
+    assert grants.list_subtypes(in_north, orgs.north_worker) == [subtype]
+    new = {"category": "legal", "started_on": TODAY, "quantity": 1, "language": "ru",
+           "interpreter_used": False, "subtype_id": subtype.id}  # fmt: skip
+    with pytest.raises(ValidationFailed) as caught:
+        service.record_service(in_north, orgs.north_worker, north_client, new)
+    assert caught.value.fields == {"subtype_id": ["This service type is no longer offered."]}
+    # A record made with it can still be corrected without choosing another type.
+    old = in_north.scalars(select(AssistanceRecord)).first()
+    fixed = corrections.correct_service(
+        in_north, orgs.north_worker, north_client, old.id, {"quantity": 2}
+    )
+    assert fixed.changed == ("quantity",) and fixed.record.subtype_id == subtype.id
+
+    grants.retire_subtype(in_north, orgs.north_admin, subtype.id, False)
+    assert service.record_service(in_north, orgs.north_worker, north_client, new).subtype_id
+    assert [len(events(in_north, f"service_subtypes.{a}")) for a in ("retired", "reinstated")] == [
+        1,
+        1,
+    ]

@@ -109,7 +109,8 @@ def test_rename_then_delete_an_unused_service_type(client, db, world, north_data
 def _routes(ids):
     grant, subtype = f"/settings/grants/{ids['grant']}", f"/settings/service-types/{ids['subtype']}"
     return [("GET", grant), ("POST", grant), ("POST", f"{grant}/delete"),
-            ("GET", subtype), ("POST", subtype), ("POST", f"{subtype}/delete")]  # fmt: skip
+            ("GET", subtype), ("POST", subtype), ("POST", f"{subtype}/delete"),
+            ("POST", f"{subtype}/retire")]  # fmt: skip
 
 
 def test_caseworkers_are_refused(client, db, world, north_data):
@@ -144,3 +145,24 @@ def test_forms_without_a_csrf_token_change_nothing(client, db, world, north_data
     assert client.post(url, data={"name": "Other"}).status_code == 400
     assert client.post(f"{url}/delete").status_code == 400
     north_unchanged(db, world)
+
+
+def test_a_service_type_no_longer_offered_leaves_the_record_form(client, db, world, north_data):
+    sign_in(client, world.supervisor)
+    url = f"/settings/service-types/{north_data['subtype']}"
+    token = csrf_from(client, url)
+    form = f"/clients/{north_data['client']}/services"
+    option = f'value="{north_data["subtype"]}"'
+    assert option in client.get(form).get_data(as_text=True)
+    assert (
+        client.post(f"{url}/retire", data={"retired": "1", "csrf_token": token}).status_code == 302
+    )
+    listing = client.get("/settings/service-types").get_data(as_text=True)
+    assert "Service type no longer offered." in listing and "no longer offered</span>" in listing
+    assert option not in client.get(form).get_data(as_text=True)
+    assert (
+        client.post(f"{url}/retire", data={"retired": "0", "csrf_token": token}).status_code == 302
+    )
+    assert option in client.get(form).get_data(as_text=True)
+    assert len(audited(db, world, "service_subtypes.retired")) == 1
+    assert len(audited(db, world, "service_subtypes.reinstated")) == 1
