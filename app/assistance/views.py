@@ -1,5 +1,6 @@
 """HTML views of the assistance domain: the client's services tab with the record-service
-form, group intake, anonymous contacts, and the grant and service-type settings.
+form, corrections, group intake, anonymous contacts (the grant and service-type settings
+are in ``settings_views``, on the same blueprint).
 
 URLs carry ids and dates only, never client identity; the services tab shows the pseudonym.
 """
@@ -23,7 +24,7 @@ from app.assistance import corrections, forms, service
 from app.assistance import grants as catalogue
 from app.assistance import group as group_service
 from app.assistance.fields import latest_day
-from app.assistance.models import AssistanceRecord, ServiceSubtype
+from app.assistance.models import AssistanceRecord
 from app.assistance.service import SERVICE_FIELDS
 from app.auth.access import in_organisation
 from app.auth.forms import ActionForm
@@ -31,7 +32,7 @@ from app.auth.models import Role
 from app.clients.models import Client
 from app.clients.service import get_client
 from app.db.base import utcnow
-from app.errors import Conflict, ValidationFailed
+from app.errors import ValidationFailed
 from app.taxonomy import AgeBand, Gender, ServiceOutcome
 from app.web.request import actor, db
 from app.web.views import first_visible_field, form_errors, show_errors
@@ -225,141 +226,6 @@ def contacts() -> Page:
         labels=_labels(),
     )
     return page, form_errors(form)
-
-
-@bp.route("/settings/grants", methods=["GET", "POST"])
-@in_organisation(*MANAGERS)
-def grants() -> Page:
-    form = forms.GrantForm()
-    if form.validate_on_submit():
-        try:
-            catalogue.create_grant(db(), actor(), _fields(form, catalogue.GRANT_FIELDS))
-        except ValidationFailed as error:
-            show_errors(form, error, first_visible_field(form))
-        else:
-            flash(_("Grant added."))
-            return redirect(url_for(".grants"))
-    rows = catalogue.list_grants(db(), actor())
-    return render_template("assistance/grants.html", form=form, grants=rows), form_errors(form)
-
-
-@bp.route("/settings/service-types", methods=["GET", "POST"])
-@in_organisation(*MANAGERS)
-def service_types() -> Page:
-    form = forms.SubtypeForm()
-    if form.validate_on_submit():
-        try:
-            catalogue.create_subtype(db(), actor(), _fields(form, catalogue.SUBTYPE_FIELDS))
-        except ValidationFailed as error:
-            show_errors(form, error, first_visible_field(form))
-        else:
-            flash(_("Service type added."))
-            return redirect(url_for(".service_types"))
-    rows = catalogue.list_subtypes(db(), actor())
-    page = render_template("assistance/subtypes.html", form=form, subtypes=rows, labels=_labels())
-    return page, form_errors(form)
-
-
-@bp.route("/settings/grants/<uuid:grant_id>", methods=["GET", "POST"])
-@in_organisation(*MANAGERS)
-def edit_grant(grant_id: uuid.UUID) -> Page:
-    grant = catalogue.managed_grant(db(), actor(), grant_id)
-    form = forms.GrantForm() if request.method == "POST" else forms.GrantForm(obj=grant)
-    if form.validate_on_submit():
-        try:
-            fields = _fields(form, catalogue.GRANT_FIELDS)
-            done = catalogue.correct_grant(db(), actor(), grant.id, fields)
-        except ValidationFailed as error:
-            show_errors(form, error, first_visible_field(form))
-        else:
-            flash(_("Grant corrected.") if done.changed else _("Nothing was changed."))
-            return redirect(url_for(".grants"))
-    return _grant_page(form, grant.id), form_errors(form)
-
-
-@bp.route("/settings/grants/<uuid:grant_id>/delete", methods=["POST"])
-@in_organisation(*MANAGERS)
-def delete_grant(grant_id: uuid.UUID) -> Page:
-    grant = catalogue.managed_grant(db(), actor(), grant_id)
-    if ActionForm().validate_on_submit():
-        try:
-            catalogue.delete_grant(db(), actor(), grant.id)
-        except Conflict as refused:
-            return _grant_page(forms.GrantForm(obj=grant), grant.id, _(refused.message)), 409
-        flash(_("Grant deleted."))
-    return redirect(url_for(".grants"))
-
-
-def _grant_page(form: forms.GrantForm, grant_id: uuid.UUID, refusal: str | None = None) -> str:
-    return render_template(
-        "assistance/grant_edit.html",
-        form=form,
-        grant_id=grant_id,
-        refusal=refusal,
-        action=ActionForm(),
-    )
-
-
-@bp.route("/settings/service-types/<uuid:subtype_id>", methods=["GET", "POST"])
-@in_organisation(*MANAGERS)
-def edit_service_type(subtype_id: uuid.UUID) -> Page:
-    subtype = catalogue.managed_subtype(db(), actor(), subtype_id)
-    form = forms.SubtypeForm() if request.method == "POST" else forms.SubtypeForm(obj=subtype)
-    if form.validate_on_submit():
-        try:
-            fields = _fields(form, catalogue.SUBTYPE_RENAME_FIELDS)
-            done = catalogue.rename_subtype(db(), actor(), subtype.id, fields)
-        except ValidationFailed as error:
-            show_errors(form, error, form.name)
-        else:
-            flash(_("Service type renamed.") if done.changed else _("Nothing was changed."))
-            return redirect(url_for(".service_types"))
-    return _subtype_page(form, subtype), form_errors(form)
-
-
-@bp.route("/settings/service-types/<uuid:subtype_id>/retire", methods=["POST"])
-@in_organisation(*MANAGERS)
-def retire_service_type(subtype_id: uuid.UUID) -> Page:
-    """``retired=1`` stops offering the type for new records, ``retired=0`` offers it again."""
-    subtype = catalogue.managed_subtype(db(), actor(), subtype_id)
-    if ActionForm().validate_on_submit():
-        retired = request.form.get("retired") == "1"
-        done = catalogue.retire_subtype(db(), actor(), subtype.id, retired)
-        if done.changed:
-            flash(
-                _("Service type no longer offered.")
-                if retired
-                else _("Service type offered again.")
-            )
-    return redirect(url_for(".service_types"))
-
-
-@bp.route("/settings/service-types/<uuid:subtype_id>/delete", methods=["POST"])
-@in_organisation(*MANAGERS)
-def delete_service_type(subtype_id: uuid.UUID) -> Page:
-    subtype = catalogue.managed_subtype(db(), actor(), subtype_id)
-    if ActionForm().validate_on_submit():
-        try:
-            catalogue.delete_subtype(db(), actor(), subtype.id)
-        except Conflict as refused:
-            form = forms.SubtypeForm(obj=subtype)
-            return _subtype_page(form, subtype, _(refused.message)), 409
-        flash(_("Service type deleted."))
-    return redirect(url_for(".service_types"))
-
-
-def _subtype_page(
-    form: forms.SubtypeForm, subtype: ServiceSubtype, refusal: str | None = None
-) -> str:
-    # The category is shown, not offered: a type's records stay filed under it.
-    return render_template(
-        "assistance/subtype_edit.html",
-        form=form,
-        subtype=subtype,
-        refusal=refusal,
-        action=ActionForm(),
-        labels=_labels(),
-    )
 
 
 @bp.app_template_filter("assistance_number")

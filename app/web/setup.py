@@ -10,6 +10,7 @@ from app.settings import Settings
 
 
 def init_app(app: Flask, settings: Settings) -> None:
+    from app.assistance import settings_views  # noqa: F401 - its routes join assistance's
     from app.assistance import views as assistance_views
     from app.auth import admin_views
     from app.auth import views as auth_views

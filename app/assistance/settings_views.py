@@ -1,0 +1,155 @@
+"""HTML views of the grant and service-type settings (organisation admins and
+supervisors), on the assistance blueprint: list and add, correct a grant, rename a type,
+stop offering it, delete either while unused."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.assistance import forms
+from app.assistance import grants as catalogue
+from app.assistance.models import ServiceSubtype
+from app.assistance.views import MANAGERS, Page, _fields, _labels, bp
+from app.auth.access import in_organisation
+from app.auth.forms import ActionForm
+from app.errors import Conflict, ValidationFailed
+from app.web.request import actor, db
+from app.web.views import first_visible_field, form_errors, show_errors
+
+
+@bp.route("/settings/grants", methods=["GET", "POST"])
+@in_organisation(*MANAGERS)
+def grants() -> Page:
+    form = forms.GrantForm()
+    if form.validate_on_submit():
+        try:
+            catalogue.create_grant(db(), actor(), _fields(form, catalogue.GRANT_FIELDS))
+        except ValidationFailed as error:
+            show_errors(form, error, first_visible_field(form))
+        else:
+            flash(_("Grant added."))
+            return redirect(url_for(".grants"))
+    rows = catalogue.list_grants(db(), actor())
+    return render_template("assistance/grants.html", form=form, grants=rows), form_errors(form)
+
+
+@bp.route("/settings/service-types", methods=["GET", "POST"])
+@in_organisation(*MANAGERS)
+def service_types() -> Page:
+    form = forms.SubtypeForm()
+    if form.validate_on_submit():
+        try:
+            catalogue.create_subtype(db(), actor(), _fields(form, catalogue.SUBTYPE_FIELDS))
+        except ValidationFailed as error:
+            show_errors(form, error, first_visible_field(form))
+        else:
+            flash(_("Service type added."))
+            return redirect(url_for(".service_types"))
+    rows = catalogue.list_subtypes(db(), actor())
+    page = render_template("assistance/subtypes.html", form=form, subtypes=rows, labels=_labels())
+    return page, form_errors(form)
+
+
+@bp.route("/settings/grants/<uuid:grant_id>", methods=["GET", "POST"])
+@in_organisation(*MANAGERS)
+def edit_grant(grant_id: uuid.UUID) -> Page:
+    grant = catalogue.managed_grant(db(), actor(), grant_id)
+    form = forms.GrantForm() if request.method == "POST" else forms.GrantForm(obj=grant)
+    if form.validate_on_submit():
+        try:
+            fields = _fields(form, catalogue.GRANT_FIELDS)
+            done = catalogue.correct_grant(db(), actor(), grant.id, fields)
+        except ValidationFailed as error:
+            show_errors(form, error, first_visible_field(form))
+        else:
+            flash(_("Grant corrected.") if done.changed else _("Nothing was changed."))
+            return redirect(url_for(".grants"))
+    return _grant_page(form, grant.id), form_errors(form)
+
+
+@bp.route("/settings/grants/<uuid:grant_id>/delete", methods=["POST"])
+@in_organisation(*MANAGERS)
+def delete_grant(grant_id: uuid.UUID) -> Page:
+    grant = catalogue.managed_grant(db(), actor(), grant_id)
+    if ActionForm().validate_on_submit():
+        try:
+            catalogue.delete_grant(db(), actor(), grant.id)
+        except Conflict as refused:
+            return _grant_page(forms.GrantForm(obj=grant), grant.id, _(refused.message)), 409
+        flash(_("Grant deleted."))
+    return redirect(url_for(".grants"))
+
+
+def _grant_page(form: forms.GrantForm, grant_id: uuid.UUID, refusal: str | None = None) -> str:
+    return render_template(
+        "assistance/grant_edit.html",
+        form=form,
+        grant_id=grant_id,
+        refusal=refusal,
+        action=ActionForm(),
+    )
+
+
+@bp.route("/settings/service-types/<uuid:subtype_id>", methods=["GET", "POST"])
+@in_organisation(*MANAGERS)
+def edit_service_type(subtype_id: uuid.UUID) -> Page:
+    subtype = catalogue.managed_subtype(db(), actor(), subtype_id)
+    form = forms.SubtypeForm() if request.method == "POST" else forms.SubtypeForm(obj=subtype)
+    if form.validate_on_submit():
+        try:
+            fields = _fields(form, catalogue.SUBTYPE_RENAME_FIELDS)
+            done = catalogue.rename_subtype(db(), actor(), subtype.id, fields)
+        except ValidationFailed as error:
+            show_errors(form, error, form.name)
+        else:
+            flash(_("Service type renamed.") if done.changed else _("Nothing was changed."))
+            return redirect(url_for(".service_types"))
+    return _subtype_page(form, subtype), form_errors(form)
+
+
+@bp.route("/settings/service-types/<uuid:subtype_id>/retire", methods=["POST"])
+@in_organisation(*MANAGERS)
+def retire_service_type(subtype_id: uuid.UUID) -> Page:
+    """``retired=1`` stops offering the type for new records, ``retired=0`` offers it again."""
+    subtype = catalogue.managed_subtype(db(), actor(), subtype_id)
+    if ActionForm().validate_on_submit():
+        retired = request.form.get("retired") == "1"
+        done = catalogue.retire_subtype(db(), actor(), subtype.id, retired)
+        if done.changed:
+            flash(
+                _("Service type no longer offered.")
+                if retired
+                else _("Service type offered again.")
+            )
+    return redirect(url_for(".service_types"))
+
+
+@bp.route("/settings/service-types/<uuid:subtype_id>/delete", methods=["POST"])
+@in_organisation(*MANAGERS)
+def delete_service_type(subtype_id: uuid.UUID) -> Page:
+    subtype = catalogue.managed_subtype(db(), actor(), subtype_id)
+    if ActionForm().validate_on_submit():
+        try:
+            catalogue.delete_subtype(db(), actor(), subtype.id)
+        except Conflict as refused:
+            form = forms.SubtypeForm(obj=subtype)
+            return _subtype_page(form, subtype, _(refused.message)), 409
+        flash(_("Service type deleted."))
+    return redirect(url_for(".service_types"))
+
+
+def _subtype_page(
+    form: forms.SubtypeForm, subtype: ServiceSubtype, refusal: str | None = None
+) -> str:
+    # The category is shown, not offered: a type's records stay filed under it.
+    return render_template(
+        "assistance/subtype_edit.html",
+        form=form,
+        subtype=subtype,
+        refusal=refusal,
+        action=ActionForm(),
+        labels=_labels(),
+    )
