@@ -71,6 +71,7 @@ def create_grant(session: Session, ctx: Actor, fields: Mapping[str, object]) -> 
     grant = Grant(tenant_id=ctx.tenant_id, **_read_grant(session, fields, None))
     session.add(grant)
     session.flush()
+    record_event(session, ctx, "grants.created", "grant", grant.id)
     return grant
 
 
@@ -127,6 +128,7 @@ def create_subtype(session: Session, ctx: Actor, fields: Mapping[str, object]) -
     subtype = ServiceSubtype(tenant_id=ctx.tenant_id, category=category, name=name)
     session.add(subtype)
     session.flush()
+    record_event(session, ctx, "service_subtypes.created", "service_subtype", subtype.id)
     return subtype
 
 

@@ -184,23 +184,26 @@ def test_used_grant_and_subtype_cannot_be_deleted(in_north, orgs, grant, subtype
 
 
 def test_another_organisations_ids_are_not_found(db, in_north, orgs, grant, subtype):
+    in_north.flush()  # north's own audit events, written before the session turns to south
     bind_actor(db, orgs.south.id, None)
     south_admin = orgs.ctx(orgs.south, "org_admin")
     for call in (
         lambda: grants.correct_grant(db, south_admin, grant.id, {"name": "Mine"}),
         lambda: grants.delete_grant(db, south_admin, grant.id),
         lambda: grants.rename_subtype(db, south_admin, subtype.id, {"name": "Mine"}),
+        lambda: grants.retire_subtype(db, south_admin, subtype.id, True),
         lambda: grants.delete_subtype(db, south_admin, subtype.id),
         lambda: grants.delete_grant(db, south_admin, uuid.uuid4()),
     ):
         with pytest.raises(NotFound):
             call()
     bind_actor(db, orgs.north.id, None)
-    assert (grant.name, subtype.name) == ("Shelter places", "Aid")
-    changes = select(AuditEvent).where(
+    assert (grant.name, subtype.name, subtype.retired_at) == ("Shelter places", "Aid", None)
+    changes = select(AuditEvent.action).where(
         AuditEvent.action.startswith("grants.") | AuditEvent.action.startswith("service_subtypes.")
     )
-    assert in_north.scalars(changes).all() == []
+    # Only north's own creations: none of south's attempts was recorded.
+    assert sorted(in_north.scalars(changes)) == ["grants.created", "service_subtypes.created"]
 
 
 def test_a_record_saved_after_the_check_still_stops_the_deletion(in_north, orgs, grant, charged):
@@ -243,3 +246,10 @@ def test_a_retired_subtype_is_refused_for_new_records_and_kept_by_old_ones(
         1,
         1,
     ]
+
+
+def test_creating_a_grant_or_a_type_is_audited_without_values(in_north, orgs, grant, subtype):
+    [created] = events(in_north, "grants.created")
+    assert created.target_id == str(grant.id) and "AMIF" not in str(created.details)
+    [made] = events(in_north, "service_subtypes.created")
+    assert made.target_id == str(subtype.id) and "Aid" not in str(made.details)
