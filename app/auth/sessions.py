@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
@@ -39,22 +40,39 @@ def find_session(session: Session, token: str) -> UserSession | None:
     return session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
 
 
-def find_session_and_locale(session: Session, token: str) -> tuple[UserSession, str | None] | None:
-    """The session (its user joined) and the default locale of the organisation it acts
-    in, in one statement: what every signed-in request needs before its first page query.
+@dataclass(frozen=True)
+class SessionOrganisation:
+    """The organisation a session acts in, as the page header and the locale need it."""
+
+    id: uuid.UUID
+    name: str
+    default_locale: str
+
+
+def find_session_and_organisation(
+    session: Session, token: str
+) -> tuple[UserSession, SessionOrganisation | None] | None:
+    """The session (its user joined) and the organisation it acts in, in one statement:
+    what every signed-in request needs before its first page query.
 
     Only platform tables (sessions, users, organisations) are read, so the tenant guard
     has nothing to filter and is skipped: it costs more than the lookup on every request.
     """
     found = session.execute(
-        _SESSION_AND_LOCALE, {"token_hash": _hash(token)}, execution_options={SKIP_GUARD: True}
+        _SESSION_AND_ORGANISATION,
+        {"token_hash": _hash(token)},
+        execution_options={SKIP_GUARD: True},
     ).first()
-    return (found[0], found[1]) if found is not None else None
+    if found is None:
+        return None
+    user_session, org_id, name, locale = found
+    org = SessionOrganisation(org_id, name, locale) if org_id is not None else None
+    return user_session, org
 
 
 #: Built once: constructing the statement cost as much as a third of executing it.
-_SESSION_AND_LOCALE = (
-    select(UserSession, Organisation.default_locale)
+_SESSION_AND_ORGANISATION = (
+    select(UserSession, Organisation.id, Organisation.name, Organisation.default_locale)
     .outerjoin(Organisation, Organisation.id == UserSession.organisation_id)
     .where(UserSession.token_hash == bindparam("token_hash"))
 )

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g
 from flask_login import UserMixin, current_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 
-from app.auth.models import Role, RoleGrant, User, UserSession
+from app.auth.models import Membership, Role, RoleGrant, User, UserSession
 from app.auth.service import organisations_of
-from app.auth.sessions import find_session_and_locale, touch
+from app.auth.sessions import SessionOrganisation, find_session_and_organisation, touch
 from app.context import Actor
 from app.db import HavenSession, bind_actor, make_engine, make_sessionmaker, utcnow
 from app.keys.service import attach_keyring, drop_keyring
@@ -28,11 +28,17 @@ from app.web.extensions import login_manager
 
 @dataclass(frozen=True)
 class ActiveMembership:
-    """The organisation this session acts in, the roles held there, its default locale."""
+    """The organisation this session acts in, the roles held there, and how many
+    organisations the person belongs to (one: the header needs no switcher)."""
 
     tenant_id: uuid.UUID
     roles: frozenset[Role]
-    locale: str | None = None
+    organisation: SessionOrganisation | None = None
+    organisations: int = 1
+
+    @property
+    def locale(self) -> str | None:
+        return self.organisation.default_locale if self.organisation else None
 
 
 @dataclass
@@ -87,10 +93,10 @@ def settings() -> Settings:
 @login_manager.user_loader  # type: ignore[untyped-decorator]
 def _load_principal(token: str) -> Principal | None:
     session = db()
-    found = find_session_and_locale(session, token)
+    found = find_session_and_organisation(session, token)
     if found is None:
         return None
-    user_session, org_locale = found
+    user_session, org = found
     now = utcnow()
     conf = settings()
     if not user_session.is_live(now, conf.idle_timeout_minutes, conf.session_max_hours):
@@ -100,29 +106,36 @@ def _load_principal(token: str) -> Principal | None:
     user = user_session.user
     org_id = user_session.organisation_id
     bind_actor(session, org_id, user.id)
-    membership = _active_membership(session, org_id, user.id, org_locale)
+    membership = _active_membership(session, org, user.id)
     return Principal(token, user, user_session, membership)
 
 
 def _active_membership(
-    session: HavenSession, org_id: uuid.UUID | None, user_id: uuid.UUID, locale: str | None
+    session: HavenSession, org: SessionOrganisation | None, user_id: uuid.UUID
 ) -> ActiveMembership | None:
-    """Roles in the session's organisation, in one query (every member holds a role)."""
-    if org_id is None:
+    """Roles in the session's organisation, and how many organisations the person belongs
+    to, in one query (every member holds a role)."""
+    if org is None:
         return None
     # The query that establishes the actor: its tenant and user predicates are explicit
     # (and RLS holds on PostgreSQL), so it runs as a plain Core statement, without the
     # ORM and the guard, which tripled its cost on every signed-in request.
-    found = session.connection().execute(_ROLES, {"tenant_id": org_id, "user_id": user_id})
-    roles = frozenset(Role(role) for role in found.scalars())
-    return ActiveMembership(org_id, roles, locale) if roles else None
+    rows = session.connection().execute(_ROLES, {"tenant_id": org.id, "user_id": user_id}).all()
+    if not rows:
+        return None
+    roles = frozenset(Role(role) for role, _count in rows)
+    return ActiveMembership(org.id, roles, org, organisations=rows[0][1])
 
 
+_GRANTS, _MEMBERSHIPS = RoleGrant.__table__.c, Membership.__table__.c
 #: Built once, like the session lookup: this runs on every signed-in request.
-_ROLES = select(RoleGrant.__table__.c.role).where(
-    RoleGrant.__table__.c.tenant_id == bindparam("tenant_id"),
-    RoleGrant.__table__.c.user_id == bindparam("user_id"),
-)
+_ROLES = select(
+    _GRANTS.role,
+    select(func.count())
+    .where(_MEMBERSHIPS.user_id == bindparam("user_id"))
+    .scalar_subquery()
+    .label("organisations"),
+).where(_GRANTS.tenant_id == bindparam("tenant_id"), _GRANTS.user_id == bindparam("user_id"))
 
 
 def init_app(app: Flask) -> None:

@@ -46,6 +46,10 @@ def _layout() -> dict[str, object]:
     an error page for a refused body (413) never parses it again."""
     if not current_user.is_authenticated:
         return {"nav_orgs": [], "current_org": None}
+    membership = current_user.membership
+    if membership is not None and membership.organisations <= 1:
+        # The one organisation came with the session: no switcher, no query.
+        return {"nav_orgs": [], "current_org": membership.organisation}
     from app.web.request import my_organisations
 
     orgs = my_organisations()
