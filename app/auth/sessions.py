@@ -29,15 +29,15 @@ def _hash(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-def open_session(session: Session, user_id: uuid.UUID, *, mfa_verified: bool) -> str:
+def open_session(
+    session: Session, user_id: uuid.UUID, *, mfa_verified: bool
+) -> tuple[str, UserSession]:
+    """A new session: the token for the cookie (never stored) and the row (its hash)."""
     token = secrets.token_urlsafe(32)
-    session.add(UserSession(token_hash=_hash(token), user_id=user_id, mfa_verified=mfa_verified))
+    row = UserSession(token_hash=_hash(token), user_id=user_id, mfa_verified=mfa_verified)
+    session.add(row)
     session.flush()
-    return token
-
-
-def find_session(session: Session, token: str) -> UserSession | None:
-    return session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
+    return token, row
 
 
 @dataclass(frozen=True)

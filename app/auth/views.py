@@ -54,9 +54,7 @@ def _pending_user() -> User:
 def _finish_sign_in(user: User, *, mfa_verified: bool) -> Response:
     session.pop("pending_sign_in", None)
     session.permanent = True
-    token = sessions.open_session(db(), user.id, mfa_verified=mfa_verified)
-    user_session = sessions.find_session(db(), token)
-    assert user_session is not None
+    token, user_session = sessions.open_session(db(), user.id, mfa_verified=mfa_verified)
     memberships = service.memberships_of(db(), user.id)
     membership = None
     if len(memberships) == 1:

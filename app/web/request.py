@@ -171,7 +171,8 @@ def parse_uuid(value: str) -> uuid.UUID | None:
 
 
 def my_organisations() -> list[Organisation]:
-    """The signed-in user's organisations, read once per request (header, locale)."""
+    """The signed-in user's organisations, read once per request (the header's switcher,
+    when there are several)."""
     if "my_organisations" not in g:
         g.my_organisations = organisations_of(db(), current_user.user.id)
     found: list[Organisation] = g.my_organisations
