@@ -330,8 +330,7 @@ def _sealed_values_by_version(session: Session) -> dict[str, int]:
     for table in sealed_tables():
         counts = [func.count(getattr(table.model, c)) for c in table.columns]
         stmt = (
-            table.rows()
-            .with_only_columns(ClientKey.tenant_key_id, *counts, maintain_column_froms=True)
+            table.select(ClientKey.tenant_key_id, *counts)
             .join(ClientKey, ClientKey.client_id == table.client_id)
             .where(ClientKey.wrapped.is_not(None))
             .group_by(ClientKey.tenant_key_id)

@@ -30,16 +30,20 @@ class SealedTable:
     #: True when the client is reached through the row's case.
     via_case: bool
 
-    def rows(self, *extra: ColumnElement[Any]) -> Select[Any]:
-        """``SELECT client_id, row_id, sealed columns..., extra`` (joined to the case when
-        the client is the case's)."""
-        sealed = [getattr(self.model, c) for c in self.columns]
-        stmt = select(self.client_id, self.row_id, *sealed, *extra).select_from(self.model)
+    def select(self, *columns: ColumnElement[Any] | QueryableAttribute[Any]) -> Select[Any]:
+        """``SELECT columns FROM`` the table, joined to the case when the client is the
+        case's (so ``client_id`` can be among the columns or in a join)."""
+        stmt = select(*columns).select_from(self.model)
         if self.via_case:
             stmt = stmt.join(
                 Case, (Case.tenant_id == self.model.tenant_id) & (Case.id == self.model.case_id)
             )
         return stmt
+
+    def rows(self) -> Select[Any]:
+        """``SELECT client_id, row_id, sealed columns...``."""
+        sealed = [getattr(self.model, c) for c in self.columns]
+        return self.select(self.client_id, self.row_id, *sealed)
 
 
 @cache
