@@ -8,7 +8,6 @@ value), and every page is sent with ``Cache-Control: no-store`` (app.web.securit
 
 from __future__ import annotations
 
-import functools
 import uuid
 from typing import Any, NamedTuple
 
@@ -53,11 +52,11 @@ View = Response | str | tuple[str, int]
 
 
 def _display() -> dict[str, Any]:
-    """Label lookups for templates, translated once per page instead of once per cell."""
+    """Label lookups for the client page (the list resolves its cells in _list_lines)."""
     return {
         "labels": translated_tables(LABELS),
-        "country_name": functools.cache(country_name),
-        "region_name": functools.cache(region_name),
+        "country_name": country_name,
+        "region_name": region_name,
     }
 
 
