@@ -26,12 +26,12 @@ from app.assistance.models import AssistanceRecord, Grant, ServiceSubtype
 from app.audit.service import record_event
 from app.cases.models import Case
 from app.clients.models import Client
-from app.clients.service import get_client, require_casework
+from app.clients.service import ERASED, get_client, open_for_reveal, require_casework
 from app.context import Actor
 from app.db.tenancy import current_tenant
 from app.errors import Conflict, NotFound
 from app.i18n import N_
-from app.keys.service import binding, open_for_client, seal_for_client
+from app.keys.service import binding, seal_for_client
 from app.taxonomy import LANGUAGE_REQUIRED, ServiceCategory, ServiceOutcome, ServiceUnit
 
 C, U = ServiceCategory, ServiceUnit
@@ -377,6 +377,6 @@ def reveal_service_notes(
     # Identity map: the client was loaded by get_service, this costs no query.
     require_not_erased(get_client(session, ctx, client_id))
     where = binding(session, "assistance_records", "notes", record.id)
-    text = open_for_client(session, record.client_id, record.sealed_notes, where)
+    text = open_for_reveal(session, record.client_id, record.sealed_notes, where, ERASED)
     record_event(session, ctx, "assistance.reveal", "assistance_record", record.id, field="notes")
     return text

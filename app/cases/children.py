@@ -31,12 +31,11 @@ from app.auth.models import Role
 from app.cases.models import Case, ChildDetails, Schooling
 from app.cases.service import Errors, changeable_case, check, choice, get_case, is_assigned
 from app.clients.models import Client
-from app.clients.service import ClientErased, FieldUnreadable, get_client
+from app.clients.service import ERASED, ClientErased, get_client, open_for_reveal
 from app.context import Actor
 from app.errors import Conflict, Forbidden
 from app.i18n import N_
-from app.keys.service import binding, open_for_client, seal_for_client
-from crypto import CryptoError, KeyDestroyed
+from app.keys.service import binding, seal_for_client
 
 log = logging.getLogger("haven.cases")
 
@@ -176,13 +175,6 @@ def reveal_child_details(
 
 def _open(session: Session, client: Client, case: Case, field: str, sealed: bytes) -> str:
     if client.erased_at is not None:
-        raise ClientErased(N_("This client was erased: their identity no longer exists."))
+        raise ClientErased(ERASED)
     where = binding(session, "child_details", field, case.id)
-    try:
-        return open_for_client(session, client.id, sealed, where)
-    except KeyDestroyed:
-        raise ClientErased(N_("This client was erased: their identity no longer exists.")) from None
-    except CryptoError as error:
-        # XXX: ids and the error class only; never the value.
-        log.warning("reveal: case %s %s unreadable (%s)", case.id, field, type(error).__name__)
-        raise FieldUnreadable(N_("This field cannot be opened: it is damaged.")) from None
+    return open_for_reveal(session, client.id, sealed, where, ERASED)

@@ -25,13 +25,12 @@ from app.audit.service import record_event
 from app.cases.models import Case, Risk, RiskKind, RiskLevel
 from app.cases.service import Errors, changeable_case, check, choice
 from app.clients.models import Client
-from app.clients.service import ClientErased, FieldUnreadable, get_client, require_casework
+from app.clients.service import ClientErased, get_client, open_for_reveal, require_casework
 from app.context import Actor
 from app.db.base import utcnow
 from app.errors import Conflict, NotFound
 from app.i18n import N_
-from app.keys.service import binding, open_for_client, seal_for_client
-from crypto import CryptoError, KeyDestroyed
+from app.keys.service import binding, seal_for_client
 
 log = logging.getLogger("haven.cases")
 
@@ -182,14 +181,7 @@ def reveal_risk_notes(
     if get_client(session, ctx, client_id).erased_at is not None:
         raise ClientErased(ERASED)
     where = binding(session, "risks", "notes", risk.id)
-    try:
-        text = open_for_client(session, client_id, risk.sealed_notes, where)
-    except KeyDestroyed:
-        raise ClientErased(ERASED) from None
-    except CryptoError as error:
-        # XXX: ids and the error class only; never the value.
-        log.warning("reveal: risk %s notes unreadable (%s)", risk.id, type(error).__name__)
-        raise FieldUnreadable(N_("This field cannot be opened: it is damaged.")) from None
+    text = open_for_reveal(session, client_id, risk.sealed_notes, where, ERASED)
     record_event(session, ctx, "case.reveal", "risk", risk.id, field="notes")
     return text
 

@@ -42,7 +42,7 @@ from app.keys.service import (
     wrapping_tenant_key,
 )
 from app.taxonomy import AgeBand, Gender, VictimStatus
-from crypto import CryptoError, KeyDestroyed, seal
+from crypto import CryptoError, FieldBinding, KeyDestroyed, seal
 
 log = logging.getLogger("haven.clients")
 
@@ -309,18 +309,33 @@ def reveal_field(session: Session, ctx: Actor, client_id: uuid.UUID, field: str)
     sealed: bytes | None = getattr(client, f"sealed_{field}")
     if sealed is None:
         return None
-    try:
-        text = open_for_client(
-            session, client.id, sealed, binding(session, "clients", field, client.id)
-        )
-    except KeyDestroyed:
-        raise ClientErased(N_("This client was erased: their identity no longer exists.")) from None
-    except CryptoError as error:
-        # XXX: log ids and the error class only; the value could be someone else's.
-        log.warning("reveal: client %s %s unreadable (%s)", client.id, field, type(error).__name__)
-        raise FieldUnreadable(N_("This field cannot be opened: it is damaged.")) from None
+    text = open_for_reveal(
+        session, client.id, sealed, binding(session, "clients", field, client.id), ERASED
+    )
     record_event(session, ctx, "client.reveal", "client", client.id, field=field)
     return text
+
+
+ERASED = N_("This client was erased: their identity no longer exists.")
+
+
+def open_for_reveal(
+    session: Session, client_id: uuid.UUID, sealed: bytes, where: FieldBinding, erased: str
+) -> str:
+    """Plaintext of one sealed value of a client, for a reveal path that checks and audits.
+    A destroyed key (erasure) is ``ClientErased`` with the ``erased`` message; any other
+    failure (damaged, moved from another row) is ``FieldUnreadable``, logged by position."""
+    try:
+        return open_for_client(session, client_id, sealed, where)
+    except KeyDestroyed:
+        raise ClientErased(erased) from None
+    except CryptoError as error:
+        # XXX: log ids and the error class only; the value could be someone else's.
+        log.warning(
+            "reveal: %s.%s of row %s unreadable (%s)",
+            where.table, where.column, where.row_id, type(error).__name__,
+        )  # fmt: skip
+        raise FieldUnreadable(N_("This field cannot be opened: it is damaged.")) from None
 
 
 def erase_client(session: Session, ctx: Actor, client_id: uuid.UUID) -> Client:

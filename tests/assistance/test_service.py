@@ -206,6 +206,22 @@ def test_notes_are_sealed_limited_and_revealed_with_an_audit_event(in_north, org
     assert "Ivanov" not in str(event.details)
 
 
+def test_damaged_or_moved_notes_are_refused_as_unreadable_not_a_server_error(
+    in_north, orgs, make_client
+):
+    from app.clients.service import FieldUnreadable
+
+    client_id = make_client(orgs.north, "K7-MORA-42")
+    first = service.record_service(in_north, orgs.north_worker, client_id, fields(notes="one"))
+    second = service.record_service(in_north, orgs.north_worker, client_id, fields(notes="two"))
+    second.sealed_notes = first.sealed_notes  # a value moved to another row does not open
+    with pytest.raises(FieldUnreadable):
+        service.reveal_service_notes(in_north, orgs.north_worker, client_id, second.id)
+    assert not in_north.scalars(
+        select(AuditEvent).where(AuditEvent.action == "assistance.reveal")
+    ).all()
+
+
 def test_reveal_is_for_casework_roles_and_this_client_only(in_north, orgs, make_client):
     client_id = make_client(orgs.north, "K7-MORA-42")
     other_id = make_client(orgs.north, "B2-DALU-17")
