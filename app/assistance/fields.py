@@ -150,7 +150,8 @@ class FieldReader:
         if number is None or not number.is_finite():
             self.fail(name, N_("Enter a number."))
             return None
-        if number != number.quantize(_CENT) or abs(number) > maximum:
+        # Range first: quantize() raises on a number too large for the decimal context.
+        if abs(number) > maximum or number != number.quantize(_CENT):
             self.fail(name, N_("Enter a number with at most two decimals, within range."))
             return None
         return number

@@ -39,7 +39,8 @@ from app.taxonomy import ServiceCategory
 
 MANAGER_ROLES = (Role.org_admin, Role.supervisor)
 READER_ROLES = (Role.caseworker, Role.supervisor, Role.org_admin)
-BUDGET_MAX = Decimal("1000000000000")
+#: The largest value the Money column (Numeric(14, 2)) holds.
+BUDGET_MAX = Decimal("999999999999.99")
 GRANT_FIELDS = frozenset({"code", "name", "funder", "starts_on", "ends_on", "budget", "currency"})
 SUBTYPE_FIELDS = frozenset({"category", "name"})
 #: What a subtype's correction may change: its category stays, its records are filed there.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -253,3 +254,12 @@ def test_creating_a_grant_or_a_type_is_audited_without_values(in_north, orgs, gr
     assert created.target_id == str(grant.id) and "AMIF" not in str(created.details)
     [made] = events(in_north, "service_subtypes.created")
     assert made.target_id == str(subtype.id) and "Aid" not in str(made.details)
+
+
+def test_a_budget_beyond_what_the_column_holds_is_refused(in_north, orgs, north_client):
+    with pytest.raises(ValidationFailed) as caught:
+        grants.create_grant(in_north, orgs.north_admin, {**GRANT, "budget": "1000000000000"})
+    assert list(caught.value.fields) == ["budget"]
+    made = grants.create_grant(in_north, orgs.north_admin, {**GRANT, "budget": "999999999999.99"})
+    in_north.flush()
+    assert made.budget == Decimal("999999999999.99")

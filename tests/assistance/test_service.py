@@ -320,3 +320,12 @@ def test_recording_costs_few_queries(app, in_north, orgs, make_client):
         event.remove(engine, "before_cursor_execute", count)
     # client, open case, client key, tenant key, insert (+ SET of the RLS context on PG)
     assert len([s for s in statements if "set_config" not in s]) <= 5, statements
+
+
+@pytest.mark.parametrize("huge", ["1e30", "1E+27", "-" + "9" * 40])
+def test_a_number_far_out_of_range_is_a_field_message(huge, in_north, orgs, make_client):
+    client_id = make_client(orgs.north, "K7-MORA-42")
+    found = problems(in_north, orgs.north_worker, client_id, quantity=huge, cost=huge)
+    assert found["quantity"] == found["cost"] == [
+        "Enter a number with at most two decimals, within range."
+    ]
