@@ -113,7 +113,7 @@ def register_client(
     """Intake: a new client with a fresh pseudonym, coarse facts and optional identity."""
     require_casework(ctx)
     clean_facts, clean_identity = _validate_both(facts, identity or {})
-    client = Client(id=uuid.uuid4(), code=_unique_code(session), created_by=ctx.user_id)
+    client = Client(id=uuid.uuid4(), code=unique_code(session), created_by=ctx.user_id)
     _apply_facts(client, clean_facts)
     session.add(client)
     session.flush()  # the client row first: its key row refers to it
@@ -147,7 +147,8 @@ def _validate_both(
     return clean_facts, clean_identity
 
 
-def _unique_code(session: Session) -> str:
+def unique_code(session: Session) -> str:
+    """A pseudonym code no client of the session's organisation has yet."""
     for _ in range(50):
         code = new_code()
         if session.scalar(select(Client.id).where(Client.code == code)) is None:

@@ -19,9 +19,8 @@ from sqlalchemy.orm import Session
 from app.assistance.fields import latest_day
 from app.audit.service import record_event
 from app.clients.models import Client
-from app.clients.pseudonyms import new_code
 from app.clients.regions import REGION_CODES
-from app.clients.service import register_client, require_casework
+from app.clients.service import register_client, require_casework, unique_code
 from app.context import Actor
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n import N_
@@ -123,7 +122,7 @@ def register_referred_client(session: Session, ctx: Actor, carried: Mapping[str,
         # refusing the person: caseworkers complete them at the first meeting.
         client = register_client(session, ctx, {"referral_source": ReferralSource.ngo})
     while client.code == carried.get("code"):
-        client.code = new_code()
+        client.code = unique_code(session)
     region = carried.get("nationality_region")
     # Only the region travels, not the country: keep it so reports count the person.
     client.nationality_region = region if region in REGION_CODES else None
