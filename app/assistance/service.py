@@ -372,10 +372,11 @@ def reveal_service_notes(
 ) -> str | None:
     """The plaintext notes of one record, for a caseworker or supervisor; audited."""
     record = get_service(session, ctx, client_id, record_id)
+    # Erased first: erasure also clears the notes. Identity map: get_service loaded the
+    # client, this costs no query.
+    require_not_erased(get_client(session, ctx, client_id))
     if record.sealed_notes is None:
         return None
-    # Identity map: the client was loaded by get_service, this costs no query.
-    require_not_erased(get_client(session, ctx, client_id))
     where = binding(session, "assistance_records", "notes", record.id)
     text = open_for_reveal(session, record.client_id, record.sealed_notes, where, ERASED)
     record_event(session, ctx, "assistance.reveal", "assistance_record", record.id, field="notes")

@@ -159,6 +159,8 @@ def reveal_child_details(
     them; the others stay None), audited as ``case.reveal`` naming the fields opened,
     when at least one of them is recorded."""
     client, case = child_case(session, ctx, client_id, case_id)
+    if client.erased_at is not None:  # erasure also cleared the values: say so first
+        raise ClientErased(ERASED)
     details = session.get(ChildDetails, (ctx.tenant_id, case.id))
     opened: dict[str, str | None] = dict.fromkeys(SEALED)
     for field in SEALED:
@@ -174,7 +176,5 @@ def reveal_child_details(
 
 
 def _open(session: Session, client: Client, case: Case, field: str, sealed: bytes) -> str:
-    if client.erased_at is not None:
-        raise ClientErased(ERASED)
     where = binding(session, "child_details", field, case.id)
     return open_for_reveal(session, client.id, sealed, where, ERASED)

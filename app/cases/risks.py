@@ -176,10 +176,11 @@ def reveal_risk_notes(
 ) -> str | None:
     """The plaintext notes of one risk, audited as ``case.reveal``; None if there are none."""
     risk = get_risk(session, ctx, client_id, risk_id)
-    if risk.sealed_notes is None:
-        return None
+    # Erased first: erasure also clears the notes, and "erased" is the answer then.
     if get_client(session, ctx, client_id).erased_at is not None:
         raise ClientErased(ERASED)
+    if risk.sealed_notes is None:
+        return None
     where = binding(session, "risks", "notes", risk.id)
     text = open_for_reveal(session, client_id, risk.sealed_notes, where, ERASED)
     record_event(session, ctx, "case.reveal", "risk", risk.id, field="notes")

@@ -16,7 +16,7 @@ from datetime import datetime
 from itertools import starmap
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from app.audit.service import record_event
@@ -154,6 +154,22 @@ def unique_code(session: Session) -> str:
         if session.scalar(select(Client.id).where(Client.code == code)) is None:
             return code
     raise RuntimeError("no free pseudonym code after 50 draws")  # ~117 million codes
+
+
+def _clear_sealed_records(session: Session, client_id: uuid.UUID) -> None:
+    from app.keys.sealed import sealed_tables
+
+    for table in sealed_tables():
+        if table.model is Client:
+            continue  # the row in hand, cleared attribute by attribute
+        owned = table.select(table.row_id).where(table.client_id == client_id)
+        session.execute(
+            update(table.model)
+            .where(table.row_id.in_(owned))
+            .values(dict.fromkeys(table.columns))
+            # Nothing of these tables is loaded on the erasure path.
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _apply_facts(client: Client, facts: ClientFacts) -> None:
@@ -355,9 +371,11 @@ def erase_client(session: Session, ctx: Actor, client_id: uuid.UUID) -> Client:
     destroyed = destroy_client_keys(session, client.id)
     indexes.clear_indexes(client)
     # The ciphertext is unreadable already; clearing it as well means that an old wrapped
-    # key restored from a backup meets nothing in the live database.
+    # key restored from a backup meets nothing in the live database: the identity here,
+    # and the client's notes in every other sealed table (app.keys.sealed).
     for field in SEALED_FIELDS:
         setattr(client, f"sealed_{field}", None)
+    _clear_sealed_records(session, client.id)
     client.erased_at = utcnow()
     session.flush()
     record_event(session, ctx, "client.erased", "client", client.id, keys_destroyed=destroyed)

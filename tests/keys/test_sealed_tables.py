@@ -76,3 +76,42 @@ def test_status_and_verify_open_values_of_every_sealed_table(work, casework) -> 
     ]
     assert all(f.client_id == client.id for f in check.failures)
     assert "Anna" not in repr(check) and "threat" not in repr(check)
+
+
+def test_erasure_clears_the_clients_sealed_values_in_every_table(work, casework) -> None:
+    from sqlalchemy import select
+
+    from app.assistance.models import AssistanceRecord
+    from app.keys.sealed import sealed_tables
+
+    with work(casework.north, roles=("supervisor",)) as (session, ctx):
+        client = service.register_client(
+            session, ctx, {"age_band": "12_17", "is_minor": True}, {"name": "Olga Mazur"}
+        )
+        other = service.register_client(session, ctx, {}, {"name": "Anna Mazur"})
+        case = open_case(session, ctx, client.id, date(2026, 1, 5))
+        add_risk(session, ctx, client.id, case.id, "retaliation", "high", date(2026, 12, 1), "x")
+        update_child_details(
+            session,
+            ctx,
+            client.id,
+            case.id,
+            guardian="Anna Mazur",
+            schooling="enrolled",
+            child_protection_service=None,
+            child_protection_contact="+33 1 23 45 67 89",
+        )
+        fields = {"category": "counselling", "started_on": date(2026, 1, 6), "quantity": 1,
+                  "language": "uk", "interpreter_used": False, "notes": "calm"}  # fmt: skip
+        record_service(session, ctx, client.id, fields)
+        record_service(session, ctx, other.id, fields)
+        service.erase_client(session, ctx, client.id)
+        client_id, other_id = client.id, other.id
+    with work(casework.north) as (session, _ctx):
+        for table in sealed_tables():
+            for owner, _row, *values in session.execute(table.rows()):
+                if owner == client_id:
+                    assert values == [None] * len(values), table.name
+        # The other client's notes stay.
+        kept = select(AssistanceRecord.sealed_notes).where(AssistanceRecord.client_id == other_id)
+        assert session.scalar(kept) is not None
