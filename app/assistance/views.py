@@ -7,6 +7,7 @@ URLs carry ids and dates only, never client identity; the services tab shows the
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
@@ -314,15 +315,19 @@ def _catalogue_choices(
 
 
 def _language_options(first: list[str | None]) -> list[tuple[str, str]]:
-    """Tags for the language box's suggestions, named in the user's language."""
-    locale = get_locale()
-    tags = list(dict.fromkeys([t for t in first if t] + list(COMMON_LANGUAGES)))
+    """Tags for the language box's suggestions, named in the user's language: the
+    client's own first, then the common ones."""
+    locale = str(get_locale())
+    tags = dict.fromkeys([t for t in first if t] + list(COMMON_LANGUAGES))
     return [(tag, _language_name(tag, locale)) for tag in tags]
 
 
-def _language_name(tag: str, locale: Locale | None) -> str:
+@functools.lru_cache(maxsize=1024)
+def _language_name(tag: str, locale: str) -> str:
+    """Cached per (tag, reader's locale): naming the 37 common languages through CLDR was
+    about 0.9 ms of every services page."""
     try:
-        return Locale.parse(tag, sep="-").get_display_name(locale) or tag
+        return Locale.parse(tag, sep="-").get_display_name(Locale.parse(locale)) or tag
     except (ValueError, UnknownLocaleError):
         return tag  # e.g. Dari (prs), which CLDR does not name yet
 

@@ -227,7 +227,7 @@ def take_on(referral_id: uuid.UUID) -> Response:
 
 def _after_taking_on(client: Client) -> Response:
     flash(_("Registered as client %(code)s.", code=client.code))
-    return redirect(f"/clients/{client.id}")
+    return redirect(url_for("clients.overview", client_id=client.id))
 
 
 def _back_to_inbox(message: str) -> Response:
