@@ -16,13 +16,11 @@ Status changes a caseworker may record (anything else is refused):
 
 from __future__ import annotations
 
-import enum
 import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import TypeVar
 
 from babel.numbers import get_territory_currencies
 from sqlalchemy import select
@@ -31,6 +29,7 @@ from sqlalchemy.orm import Session
 from app.assistance.fields import latest_day
 from app.audit.service import record_event
 from app.cases.models import Case
+from app.cases.service import Errors, choice
 from app.claims.models import Claim, ClaimRoute, ClaimStatus, ClaimStatusChange, DefendantType
 from app.clients.regions import COUNTRIES
 from app.clients.service import get_client, require_casework
@@ -54,8 +53,6 @@ TRANSITIONS: dict[ClaimStatus, frozenset[ClaimStatus]] = {
     ClaimStatus.paid: frozenset(),
 }
 
-_Errors = dict[str, list[str]]
-E = TypeVar("E", bound=enum.StrEnum)
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +82,7 @@ class StatusUpdate:
     paid_on: date | None = None
 
 
-def _amount(value: Decimal | str | None, field: str, errors: _Errors) -> Decimal | None:
+def _amount(value: Decimal | str | None, field: str, errors: Errors) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
@@ -104,17 +101,9 @@ def _amount(value: Decimal | str | None, field: str, errors: _Errors) -> Decimal
     return None
 
 
-def _past_date(value: date | None, field: str, today: date, errors: _Errors) -> None:
+def _past_date(value: date | None, field: str, today: date, errors: Errors) -> None:
     if value is not None and value > today:
         errors[field] = [N_("This date is in the future.")]
-
-
-def _choice(kind: type[E], value: str, field: str, errors: _Errors) -> E | None:
-    try:
-        return kind(value)
-    except ValueError:
-        errors[field] = [N_("Choose a value from the list.")]
-        return None
 
 
 def open_case_of(session: Session, client_id: uuid.UUID) -> Case | None:
@@ -143,9 +132,9 @@ def file_claim(
     filing date it is still being prepared."""
     client = get_client(session, ctx, client_id)
     today = today or latest_day()
-    errors: _Errors = {}
-    route_value = _choice(ClaimRoute, route, "route", errors)
-    defendant = _choice(DefendantType, defendant_type, "defendant_type", errors)
+    errors: Errors = {}
+    route_value = choice(ClaimRoute, route, "route", errors)
+    defendant = choice(DefendantType, defendant_type, "defendant_type", errors)
     currency = (currency or "").strip().upper()
     if currency not in currencies():
         errors["currency"] = [N_("Enter a three-letter ISO 4217 currency code, e.g. EUR.")]
@@ -237,8 +226,8 @@ def update_claim_status(
     add the change to its history."""
     require_casework(ctx)
     today = today or latest_day()
-    errors: _Errors = {}
-    status = _choice(ClaimStatus, update.status, "status", errors)
+    errors: Errors = {}
+    status = choice(ClaimStatus, update.status, "status", errors)
     if status is not None and status not in TRANSITIONS[claim.status]:
         errors["status"] = [N_("A claim cannot move from its current status to this one.")]
     awarded = _amount(update.amount_awarded, "amount_awarded", errors)
@@ -299,7 +288,7 @@ def _check_next(
     status: ClaimStatus,
     update: StatusUpdate,
     new: _Next,
-    errors: _Errors,
+    errors: Errors,
 ) -> None:
     last = _last_change(session, claim)
     if last is not None and update.changed_on is not None and update.changed_on < last:
@@ -314,7 +303,7 @@ def _check_next(
 
 
 def _check_payment(
-    claim: Claim, status: ClaimStatus, update: StatusUpdate, new: _Next, errors: _Errors
+    claim: Claim, status: ClaimStatus, update: StatusUpdate, new: _Next, errors: Errors
 ) -> None:
     """A payment status needs the total paid so far and the payment date, given with it."""
     if update.amount_paid in (None, "") or not new.amount_paid:
@@ -331,7 +320,7 @@ def _check_payment(
         errors["paid_on"] = [N_("Enter the date of the payment.")]
 
 
-def _check_order(new: _Next, errors: _Errors) -> None:
+def _check_order(new: _Next, errors: Errors) -> None:
     if (
         new.amount_paid is not None
         and new.amount_awarded is not None
