@@ -290,9 +290,11 @@ def _contact_defaults() -> dict[str, Any]:
 
 
 def _period() -> tuple[date, date]:
+    """The contacts page's filter; dates typed the wrong way round are read as meant
+    (a filter is not a record: nothing to refuse)."""
     end = _day_arg("to") or _today()
     start = _day_arg("from") or end - timedelta(days=29)
-    return start, end
+    return min(start, end), max(start, end)
 
 
 def _catalogue_choices(

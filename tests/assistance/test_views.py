@@ -4,6 +4,7 @@ grants and service types."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -155,6 +156,11 @@ def test_anonymous_contacts_page_records_and_counts(client, db, world):
     page = client.get("/contacts").get_data(as_text=True)
     assert "1 contact in this period." in page
     assert stored(db, world.north, AnonymousContact) == 1
+    # A period typed the wrong way round is read as meant, not refused.
+    week_ago = (utcnow().date() - timedelta(days=7)).isoformat()
+    swapped = client.get(f"/contacts?from={today}&to={week_ago}")
+    assert swapped.status_code == 200 and "1 contact in this period." in swapped.get_data(True)
+    assert f'name="from" value="{week_ago}"' in swapped.get_data(True)
 
 
 def test_supervisor_manages_grants_and_service_types(client, db, world):
