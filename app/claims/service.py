@@ -53,6 +53,12 @@ TRANSITIONS: dict[ClaimStatus, frozenset[ClaimStatus]] = {
     ClaimStatus.paid: frozenset(),
 }
 
+CLOSED = N_("This claim is closed (paid in full or withdrawn): its status no longer changes.")
+
+
+def is_closed(claim: Claim) -> bool:
+    """Paid in full or withdrawn: no status follows."""
+    return not TRANSITIONS[claim.status]
 
 
 @lru_cache(maxsize=1)

@@ -28,7 +28,7 @@ from app.claims.models import Claim
 from app.clients.models import Client
 from app.clients.service import get_client
 from app.db.base import utcnow
-from app.errors import ValidationFailed
+from app.errors import Conflict, ValidationFailed
 from app.tenants.models import Organisation
 from app.web.request import actor, db
 from app.web.views import form_errors, show_errors
@@ -76,6 +76,8 @@ def change_status(client_id: uuid.UUID, claim_id: uuid.UUID) -> Response | tuple
     ]
     if request.method == "GET":
         form.changed_on.data = utcnow().date()
+    if request.method == "POST" and service.is_closed(claim):
+        raise Conflict(service.CLOSED)  # the page shows no form for it; a stale one gets this
     if form.validate_on_submit():
         update = service.StatusUpdate(
             status=form.status.data,
@@ -101,6 +103,7 @@ def change_status(client_id: uuid.UUID, claim_id: uuid.UUID) -> Response | tuple
         claim=claim,
         history=history,
         form=form,
+        closed=service.CLOSED if service.is_closed(claim) else None,
     )
     return page, form_errors(form)
 

@@ -116,6 +116,25 @@ def test_status_update_page_records_award_and_refuses_bad_input(
     assert _count(work, world.north, ClaimStatusChange) == 2
 
 
+def test_a_withdrawn_claim_says_it_is_closed_instead_of_offering_an_empty_choice(
+    client, world, people, new_client, work
+):
+    client_id = new_client(world.north)
+    claim_id = _filed_claim(work, world, client_id)
+    sign_in(client, people.north_cw)
+    url = f"/clients/{client_id}/claims/{claim_id}/status"
+    token = csrf_from(client, url)
+    withdraw = {"status": "withdrawn", "changed_on": "2026-03-01", "csrf_token": token}
+    assert client.post(url, data=withdraw).status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "This claim is closed (paid in full or withdrawn)" in page
+    assert 'name="status"' not in page
+    again = client.post(url, data={**withdraw, "status": "filed"})
+    assert again.status_code == 409
+    assert "its status no longer changes" in again.get_data(as_text=True)
+    assert _count(work, world.north, ClaimStatusChange) == 2
+
+
 def test_other_organisations_claims_are_not_found_and_unchanged(
     client, world, people, new_client, work
 ):
