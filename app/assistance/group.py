@@ -70,22 +70,32 @@ def find_clients(session: Session, ctx: Actor, references: str) -> list[uuid.UUI
     refs = [(n, _as_uuid(line), canonical_code(line)) for n, line in lines]
     ids = {as_id for _, as_id, _ in refs if as_id is not None}
     codes = {code for _, as_id, code in refs if as_id is None and code is not None}
-    query = select(Client.id, Client.code).where(or_(Client.id.in_(ids), Client.code.in_(codes)))
+    query = select(Client.id, Client.code, Client.erased_at).where(
+        or_(Client.id.in_(ids), Client.code.in_(codes))
+    )
     rows = session.execute(query).all() if ids or codes else []
-    known_ids = {client_id for client_id, _ in rows}
-    by_code = {code: client_id for client_id, code in rows}
+    known_ids = {client_id for client_id, _, _ in rows}
+    by_code = {code: client_id for client_id, code, _ in rows}
+    erased_ids = {client_id for client_id, _, erased_at in rows if erased_at is not None}
     found: list[uuid.UUID] = []
     missing: list[str] = []
+    erased: list[str] = []
     for n, as_id, code in refs:
         client_id = as_id if as_id in known_ids else by_code.get(code or "")
         if client_id is None:
             missing.append(str(n))
+        elif client_id in erased_ids:
+            erased.append(str(n))
         else:
             found.append(client_id)
+    # Line numbers follow each translated sentence as a second, untranslated message.
+    problems: list[str] = []
     if missing:
-        # The line numbers follow the translated sentence as a second, untranslated message.
-        lines_text = ", ".join(missing)
-        raise ValidationFailed({"clients": [N_("These lines match no client:"), lines_text]})
+        problems += [N_("These lines match no client:"), ", ".join(missing)]
+    if erased:
+        problems += [N_("These lines are clients who were erased:"), ", ".join(erased)]
+    if problems:
+        raise ValidationFailed({"clients": problems})
     return found
 
 

@@ -60,3 +60,23 @@ def test_find_clients_by_code_or_id_reports_lines_not_values(in_north, orgs, mak
     messages = caught.value.fields["clients"]
     assert messages[1] == "2, 3, 4"
     assert "Anna" not in " ".join(messages)
+
+
+def test_erased_clients_are_reported_by_line_before_anything_is_recorded(
+    in_north, orgs, make_client
+):
+    from app.clients.service import erase_client
+
+    first = make_client(orgs.north, "K7-MORA-42")
+    second = make_client(orgs.north, "B2-DALU-17")
+    erase_client(in_north, orgs.ctx(orgs.north, "supervisor"), second)
+    with pytest.raises(ValidationFailed) as caught:
+        group.find_clients(in_north, orgs.north_worker, f"K7-MORA-42\nnobody\n{second}")
+    assert caught.value.fields["clients"] == [
+        "These lines match no client:",
+        "2",
+        "These lines are clients who were erased:",
+        "3",
+    ]
+    assert group.find_clients(in_north, orgs.north_worker, "K7-MORA-42") == [first]
+    assert in_north.scalars(select(AssistanceRecord)).all() == []

@@ -211,3 +211,16 @@ def test_grant_choices_show_on_the_form(client, db, world, make_client):
     sign_in(client, world.worker)
     page = client.get(f"/clients/{client_id}/services").get_data(as_text=True)
     assert "AMIF-1 (Shelter)" in page
+
+
+def test_an_erased_clients_services_tab_offers_no_form(client, db, world, orgs, make_client):
+    from app.clients.service import erase_client
+
+    client_id = make_client(world.north, "K7-MORA-42")
+    bind_actor(db, world.north.id, None)
+    erase_client(db, orgs.ctx(world.north, "supervisor"), client_id)
+    db.commit()
+    sign_in(client, world.worker)
+    page = client.get(f"/clients/{client_id}/services").get_data(as_text=True)
+    assert "This client was erased; nothing can be added." in page
+    assert 'name="category"' not in page
