@@ -29,9 +29,8 @@ from app.assistance.models import AssistanceRecord
 from app.assistance.service import SERVICE_FIELDS
 from app.auth.access import in_organisation
 from app.auth.forms import ActionForm
-from app.auth.models import Role
 from app.clients.models import Client
-from app.clients.service import get_client
+from app.clients.service import CASEWORK_ROLES, get_client
 from app.db.base import utcnow
 from app.errors import ValidationFailed
 from app.taxonomy import AgeBand, Gender, ServiceOutcome
@@ -40,8 +39,8 @@ from app.web.views import first_visible_field, form_errors, show_errors
 
 bp = Blueprint("assistance", __name__)
 
-CASEWORK = (Role.caseworker, Role.supervisor)
-MANAGERS = (Role.org_admin, Role.supervisor)
+CASEWORK = CASEWORK_ROLES
+MANAGERS = catalogue.MANAGER_ROLES
 Page = Response | str | tuple[str, int]
 #: Offered in the language box besides the client's own languages (BCP 47).
 COMMON_LANGUAGES = (

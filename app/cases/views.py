@@ -19,18 +19,17 @@ from werkzeug.wrappers import Response
 
 from app.auth.access import in_organisation
 from app.auth.forms import ActionForm
-from app.auth.models import Role
 from app.cases import children, forms, service
 from app.cases.models import Schooling
 from app.cases.overview import CaseOverview, case_overview
-from app.clients.service import get_client
+from app.clients.service import CASEWORK_ROLES, get_client
 from app.db.base import utcnow
 from app.errors import ValidationFailed
 from app.web.request import actor, db
 from app.web.views import form_errors, show_errors
 
 bp = Blueprint("cases", __name__)
-CASEWORK = (Role.caseworker, Role.supervisor)
+CASEWORK = CASEWORK_ROLES
 Page = Response | tuple[str, int]
 CASE = "/clients/<uuid:client_id>/cases/<uuid:case_id>"
 

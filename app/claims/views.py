@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from app.auth.access import in_organisation
-from app.auth.models import Role
 from app.claims import service
 from app.claims.forms import (
     DEFENDANT_LABELS,
@@ -26,7 +25,7 @@ from app.claims.forms import (
 )
 from app.claims.models import Claim
 from app.clients.models import Client
-from app.clients.service import get_client
+from app.clients.service import CASEWORK_ROLES, get_client
 from app.db.base import utcnow
 from app.errors import Conflict, ValidationFailed
 from app.tenants.models import Organisation
@@ -34,7 +33,7 @@ from app.web.request import actor, db
 from app.web.views import form_errors, show_errors
 
 bp = Blueprint("claims", __name__)
-CASEWORK = (Role.caseworker, Role.supervisor)
+CASEWORK = CASEWORK_ROLES
 
 
 @bp.route("/clients/<uuid:client_id>/claims", methods=["GET", "POST"])

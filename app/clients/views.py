@@ -41,13 +41,14 @@ from app.clients.forms import (
     region_name,
 )
 from app.clients.models import Client
+from app.clients.service import CASEWORK_ROLES
 from app.errors import NotFound, ValidationFailed
 from app.web.i18n import translated_tables
 from app.web.request import actor, db
 from app.web.views import first_visible_field, form_errors, show_errors
 
 bp = Blueprint("clients", __name__)
-CASEWORK = (Role.caseworker, Role.supervisor)
+CASEWORK = CASEWORK_ROLES
 View = Response | str | tuple[str, int]
 
 

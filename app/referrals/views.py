@@ -23,9 +23,8 @@ from app.assistance.forms import (
 )
 from app.auth.access import in_organisation
 from app.auth.forms import ActionForm
-from app.auth.models import Role
 from app.clients.models import Client
-from app.clients.service import get_client
+from app.clients.service import CASEWORK_ROLES, get_client
 from app.db.base import utcnow
 from app.errors import NotFound, ValidationFailed
 from app.i18n import N_
@@ -46,7 +45,7 @@ from app.web.request import actor, db, parse_uuid
 from app.web.views import form_errors, show_errors
 
 bp = Blueprint("referrals", __name__)
-CASEWORK = (Role.caseworker, Role.supervisor)
+CASEWORK = CASEWORK_ROLES
 
 
 @bp.route("/clients/<uuid:client_id>/referrals")
