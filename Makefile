@@ -37,6 +37,7 @@ test: $(VENV)/.test-installed translations
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check app crypto policies tests bench migrations wsgi.py
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 extract: $(VENV)/.run-installed
 	$(BIN)/pybabel extract -F app/babel.cfg -k N_ -k _l -o app/translations/messages.pot app

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from app import wiring
 from app.settings import Settings
 
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -42,7 +43,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["haven.settings"] = settings
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
-    from app.web import setup
-
-    setup.init_app(app, settings)
+    wiring.init_app(app, settings)
     return app

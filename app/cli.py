@@ -6,49 +6,23 @@ ends with a one-line message and exit status 2, never a traceback.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import click
-from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask import current_app
+from flask.cli import AppGroup
 
 from app.auth import service as auth
 from app.auth import sessions
-from app.auth.models import Role, User
-from app.context import Actor
-from app.db import HavenSession, unit_of_work
+from app.auth.models import User
+from app.auth.tokens import create_api_token, revoke_api_token
+from app.context import Actor, Role
+from app.db import HavenSession
 from app.db.tenancy import acting_in
-from app.errors import HavenError, ValidationFailed
-from app.keys.service import attach_keyring, drop_keyring
+from app.keys.work import work
+from app.migrate import upgrade
 from app.tenants import service as tenants
 from app.tenants.models import Organisation, OrganisationKind
-
-
-@contextmanager
-def work() -> Iterator[HavenSession]:
-    """One committed transaction, with a keyring; domain errors become clean CLI errors."""
-    with unit_of_work(current_app.extensions["haven.sessionmaker"]) as session:
-        attach_keyring(session, current_app.extensions["haven.master"])
-        try:
-            yield session
-        except ValidationFailed as error:
-            details = "; ".join(f"{k}: {', '.join(v)}" for k, v in error.fields.items())
-            raise click.UsageError(details) from None
-        except HavenError as error:
-            raise click.ClickException(error.message or type(error).__name__) from None
-        finally:
-            drop_keyring(session)
-
-
-def register_commands(app: Flask) -> None:
-    from app.demo import demo_command
-    from app.keys.cli import keys_group
-
-    for command in (db_group, org_group, user_group, token_group, keys_group, demo_command):
-        app.cli.add_command(command)
 
 
 @click.group("db", cls=AppGroup, help="Database schema.")
@@ -57,8 +31,6 @@ def db_group() -> None: ...
 
 @db_group.command("upgrade", help="Migrate the database to the newest schema.")
 def db_upgrade() -> None:
-    from app.migrate import upgrade
-
     conf = current_app.extensions["haven.settings"]
     upgrade(conf.migration_database_url, app_role=conf.app_db_role)
     click.echo("database is at the newest schema")
@@ -161,8 +133,6 @@ def token_group() -> None: ...
 @click.option("--name", required=True, help="what the integration is")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 def token_create(slug: str, name: str, role: str) -> None:
-    from app.auth.tokens import create_api_token
-
     with work() as session:
         org = _in_org(session, slug)
         with acting_in(session, org.id):
@@ -174,8 +144,6 @@ def token_create(slug: str, name: str, role: str) -> None:
 @click.option("--org", "slug", required=True)
 @click.option("--id", "token_id", required=True, type=click.UUID)
 def token_revoke(slug: str, token_id: Any) -> None:
-    from app.auth.tokens import revoke_api_token
-
     with work() as session:
         org = _in_org(session, slug)
         with acting_in(session, org.id):
@@ -188,14 +156,3 @@ def _user(session: HavenSession, email: str) -> User:
     if user is None:
         raise click.UsageError(f"no account with e-mail {email}")
     return user
-
-
-def _create_app(*_args: Any) -> Flask:
-    from app import create_app
-
-    return create_app()
-
-
-def main(argv: list[str] | None = None) -> None:
-    cli: Callable[..., Any] = FlaskGroup(create_app=_create_app, add_default_commands=True)
-    cli(args=argv if argv is not None else sys.argv[1:], prog_name="haven")

@@ -11,9 +11,9 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from app.auth import service as auth
-from app.auth.models import Role
-from app.context import Actor
+from app.context import Actor, Role
 from app.db.tenancy import acting_in
+from app.keys.work import work
 from app.tenants import service as tenants
 from app.tenants.models import Organisation
 
@@ -46,7 +46,6 @@ PLATFORM_ADMIN = ("platform@demo.haven.example", "Demo Platform Admin")
 @click.command("demo", help="Create demo organisations and users (idempotent).")
 @with_appcontext
 def demo_command() -> None:
-    from app.cli import work
 
     with work() as session:
         if session.scalar(select(Organisation).where(Organisation.slug == "demo-shelter")):

@@ -13,7 +13,7 @@ How it is made, and why:
 - Every client gets its own key and ~30% a sealed name, with its blind index from
   ``app.clients.indexes.index_of``; ~10% of the assistance records have sealed notes.
   Codes have the shape of ``app.clients.pseudonyms``, regions come from
-  ``app.clients.regions``; all is drawn from a seeded generator, so data is reproducible.
+  ``app.regions``; all is drawn from a seeded generator, so data is reproducible.
   For speed, keys and seals use the crypto primitives directly (``new_data_key``,
   ``wrap_key``, ``seal``) with exactly the bindings of the app's helpers:
   ``create_client_key`` wraps a ``c1`` key under the tenant's active key with

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 from app.assistance.models import AssistanceRecord, Grant, ServiceSubtype
 from app.cases.models import Case
 from app.clients.indexes import index_of
-from app.clients.models import Client, ClientKey
+from app.clients.models import Client
 from app.clients.pseudonyms import CODE_PATTERN
-from app.clients.regions import region_of
 from app.db.tenancy import acting_in
+from app.keys.models import ClientKey
 from app.keys.service import CLIENT_KEY_ID, active_tenant_key
+from app.regions import region_of
 from app.taxonomy import LANGUAGE_REQUIRED, ServiceCategory
 from bench.casework_data import TODAY, insert_batches, utc
 from crypto import (

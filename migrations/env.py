@@ -8,7 +8,7 @@ import logging
 from alembic import context
 from sqlalchemy import Connection, engine_from_config, pool, text
 
-import app.db.registry  # noqa: F401 - fills Base.metadata
+import app.models  # noqa: F401 - fills Base.metadata
 from app.db.base import Base
 
 config = context.config

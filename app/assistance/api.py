@@ -37,8 +37,10 @@ from app.assistance.schemas import (
     SubtypeOut,
     SubtypeRenameArgs,
 )
+from app.auth.access import caller, casework_blueprint
+from app.auth.permissions import Permission, require
 from app.clients.models import AnonymousContact
-from app.web.api import BEARER, casework_actor, casework_blueprint
+from app.web.api import BEARER
 from app.web.request import db
 
 blp = casework_blueprint(
@@ -51,7 +53,7 @@ def _managers_only(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(view)
     def checked(*args: Any, **kwargs: Any) -> Any:
-        grants.require_manager(casework_actor())
+        require(caller(), Permission.manage_catalogue)
         return view(*args, **kwargs)
 
     return checked
@@ -68,7 +70,7 @@ _NEXT_LINK = {"Link": {"description": '<url>; rel="next", when older services fo
 def list_services(args: dict[str, Any], client_id: uuid.UUID) -> Any:
     """The client's services, newest first, one page (``per_page``: 1 to 200, default 200).
     When older services follow, a ``Link`` header gives the next page's URL."""
-    found = service.list_services(db(), casework_actor(), client_id, **args)
+    found = service.list_services(db(), caller(), client_id, **args)
     if not found.has_next:
         return found.records
     following = url_for(
@@ -83,7 +85,7 @@ def list_services(args: dict[str, Any], client_id: uuid.UUID) -> Any:
 @blp.doc(security=BEARER)
 def record_service(args: dict[str, Any], client_id: uuid.UUID) -> AssistanceRecord:
     """Record one service delivered to the client, linked to their open case."""
-    return service.record_service(db(), casework_actor(), client_id, args)
+    return service.record_service(db(), caller(), client_id, args)
 
 
 @blp.route("/clients/<uuid:client_id>/services/<uuid:record_id>", methods=["PATCH"])
@@ -97,7 +99,7 @@ def correct_service(
     applies to the result (the same 422 messages). ``notes``: text replaces the sealed
     notes, null or "" clears them. Audited with the names of the fields that changed; 409
     for a record of an erased client."""
-    ctx = casework_actor()
+    ctx = caller()
     return corrections.correct_service(db(), ctx, client_id, record_id, args).record
 
 
@@ -110,7 +112,7 @@ def remove_service(args: dict[str, Any], client_id: uuid.UUID, record_id: uuid.U
     ``?reason=duplicate``, ``wrong_client`` or ``never_delivered``. The record and its notes
     are deleted for good; the audit log keeps the removal and its reason. A wrong detail is
     corrected with PATCH instead. 409 for a record of an erased client."""
-    corrections.remove_service(db(), casework_actor(), client_id, record_id, args["reason"])
+    corrections.remove_service(db(), caller(), client_id, record_id, args["reason"])
 
 
 @blp.route("/clients/<uuid:client_id>/services/<uuid:record_id>/reveal", methods=["POST"])
@@ -118,7 +120,7 @@ def remove_service(args: dict[str, Any], client_id: uuid.UUID, record_id: uuid.U
 @blp.doc(security=BEARER)
 def reveal_notes(client_id: uuid.UUID, record_id: uuid.UUID) -> dict[str, Any]:
     """The record's notes in plaintext; audited as a reveal."""
-    notes = service.reveal_service_notes(db(), casework_actor(), client_id, record_id)
+    notes = service.reveal_service_notes(db(), caller(), client_id, record_id)
     return {"record_id": record_id, "notes": notes}
 
 
@@ -131,7 +133,7 @@ def record_group(args: dict[str, Any]) -> list[AssistanceRecord]:
     record per client, sharing a ``group_id``; one unknown client and none is kept."""
     fields = dict(args)
     client_ids = fields.pop("clients")
-    return group.record_group_service(db(), casework_actor(), client_ids, fields)
+    return group.record_group_service(db(), caller(), client_ids, fields)
 
 
 @blp.route("/anonymous-contacts")
@@ -140,7 +142,7 @@ def record_group(args: dict[str, Any]) -> list[AssistanceRecord]:
 @blp.doc(security=BEARER)
 def list_contacts(args: dict[str, Any]) -> dict[str, Any]:
     """Helpline and outreach contacts recorded without a client, in a period."""
-    ctx = casework_actor()
+    ctx = caller()
     items = contacts.list_anonymous_contacts(db(), ctx, args["start"], args["end"])
     total = contacts.count_anonymous_contacts(db(), ctx, args["start"], args["end"])
     return {**args, "total": total, "items": items}
@@ -152,7 +154,7 @@ def list_contacts(args: dict[str, Any]) -> dict[str, Any]:
 @blp.doc(security=BEARER)
 def record_contact(args: dict[str, Any]) -> AnonymousContact:
     """A helpline or outreach conversation with no client record; it counts in reports."""
-    return contacts.record_anonymous_contact(db(), casework_actor(), args)
+    return contacts.record_anonymous_contact(db(), caller(), args)
 
 
 @blp.route("/grants")
@@ -160,7 +162,7 @@ def record_contact(args: dict[str, Any]) -> AnonymousContact:
 @blp.doc(security=BEARER)
 def list_grants() -> list[Grant]:
     """The organisation's grants, current and recent first."""
-    return grants.list_grants(db(), casework_actor())
+    return grants.list_grants(db(), caller())
 
 
 @blp.route("/service-subtypes")
@@ -169,7 +171,7 @@ def list_grants() -> list[Grant]:
 @blp.doc(security=BEARER)
 def list_subtypes(args: dict[str, Any]) -> list[ServiceSubtype]:
     """The organisation's own subtypes of the 15 categories (of one, if given)."""
-    return grants.list_subtypes(db(), casework_actor(), args["category"])
+    return grants.list_subtypes(db(), caller(), args["category"])
 
 
 @blp.route("/grants/<uuid:grant_id>", methods=["PATCH"])
@@ -182,7 +184,7 @@ def correct_grant(args: dict[str, Any], grant_id: uuid.UUID) -> Grant:
     of creation applies (the same 422 messages). New dates that would leave services already
     charged to the grant outside them are refused, with how many. Audited with the names of
     the fields that changed."""
-    return grants.correct_grant(db(), casework_actor(), grant_id, args).row
+    return grants.correct_grant(db(), caller(), grant_id, args).row
 
 
 @blp.route("/grants/<uuid:grant_id>", methods=["DELETE"])
@@ -192,7 +194,7 @@ def correct_grant(args: dict[str, Any], grant_id: uuid.UUID) -> Grant:
 def delete_grant(grant_id: uuid.UUID) -> None:
     """Delete a grant created in error (supervisor token); 409 while any service is charged
     to it. Audited."""
-    grants.delete_grant(db(), casework_actor(), grant_id)
+    grants.delete_grant(db(), caller(), grant_id)
 
 
 @blp.route("/service-subtypes/<uuid:subtype_id>", methods=["PATCH"])
@@ -204,7 +206,7 @@ def rename_subtype(args: dict[str, Any], subtype_id: uuid.UUID) -> ServiceSubtyp
     """Rename a subtype (supervisor token), unique within its category; its records show
     the new name. ``retired`` stops (true) or restarts (false) offering it for new records;
     records made with it keep it. Audited, never with a value."""
-    ctx, changes = casework_actor(), dict(args)
+    ctx, changes = caller(), dict(args)
     retired = changes.pop("retired", None)
     subtype = grants.managed_subtype(db(), ctx, subtype_id)
     if changes:
@@ -221,4 +223,4 @@ def rename_subtype(args: dict[str, Any], subtype_id: uuid.UUID) -> ServiceSubtyp
 def delete_subtype(subtype_id: uuid.UUID) -> None:
     """Delete a subtype created in error (supervisor token); 409 while any record uses it.
     Audited."""
-    grants.delete_subtype(db(), casework_actor(), subtype_id)
+    grants.delete_subtype(db(), caller(), subtype_id)

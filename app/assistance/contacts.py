@@ -14,13 +14,13 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.assistance.fields import FieldReader
+from app.auth.permissions import Permission, require
 from app.clients.models import AnonymousContact
-from app.clients.service import require_casework
 from app.context import Actor
 from app.errors import ValidationFailed
 from app.i18n import N_
 from app.taxonomy import AgeBand, FormOfExploitation, Gender, ServiceCategory
+from app.validation import FieldReader
 
 
 class ContactChannel(enum.StrEnum):
@@ -51,8 +51,8 @@ LIST_MAX = 500
 def record_anonymous_contact(
     session: Session, ctx: Actor, fields: Mapping[str, object]
 ) -> AnonymousContact:
-    require_casework(ctx)
-    r = FieldReader(fields, CONTACT_FIELDS)
+    require(ctx, Permission.casework)
+    r = FieldReader(fields, CONTACT_FIELDS, today=ctx.today())
     occurred_on = r.past_day("occurred_on", required=True)
     channel = r.choice("channel", ContactChannel)
     language = r.language("language")
@@ -95,7 +95,7 @@ def list_anonymous_contacts(
     session: Session, ctx: Actor, start: date, end: date, *, limit: int = LIST_MAX
 ) -> list[AnonymousContact]:
     """Contacts from ``start`` to ``end`` (both included), newest first."""
-    require_casework(ctx)
+    require(ctx, Permission.casework)
     _check_period(start, end)
     query = (
         select(AnonymousContact)
@@ -107,7 +107,7 @@ def list_anonymous_contacts(
 
 
 def count_anonymous_contacts(session: Session, ctx: Actor, start: date, end: date) -> int:
-    require_casework(ctx)
+    require(ctx, Permission.casework)
     _check_period(start, end)
     query = (
         select(func.count())

@@ -20,15 +20,16 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from app.assistance.fields import FieldReader
 from app.assistance.models import AssistanceRecord
 from app.assistance.service import SERVICE_FIELDS, get_service, read_service_input
+from app.audit.actions import AuditAction
 from app.audit.service import record_event
 from app.clients.service import get_client
 from app.context import Actor
 from app.errors import Conflict, ValidationFailed
 from app.i18n import N_
 from app.keys.service import binding, seal_for_client
+from app.validation import FieldReader
 
 #: The columns a correction may change, named as the fields of :func:`read_service_input`.
 COLUMNS = (
@@ -86,7 +87,7 @@ def correct_service(
     merged = {**recorded_fields(record), **changes}
     merged.pop("clear_notes", None)
     try:
-        clean = read_service_input(session, merged, kept_subtype=record.subtype_id)
+        clean = read_service_input(session, ctx, merged, kept_subtype=record.subtype_id)
     except ValidationFailed as failed:
         raise ValidationFailed({**failed.fields, **problems}) from None  # all at once
     if problems:
@@ -99,7 +100,12 @@ def correct_service(
     if changed:
         session.flush()
         record_event(
-            session, ctx, "assistance.corrected", "assistance_record", record.id, fields=changed
+            session,
+            ctx,
+            AuditAction.service_corrected,
+            "assistance_record",
+            record.id,
+            fields=changed,
         )
     return Correction(record, tuple(sorted(changed)))
 
@@ -113,7 +119,7 @@ def remove_service(
     session.delete(record)
     session.flush()
     record_event(
-        session, ctx, "assistance.removed", "assistance_record", record.id, reason=code.value
+        session, ctx, AuditAction.service_removed, "assistance_record", record.id, reason=code.value
     )
     return code
 
@@ -135,7 +141,7 @@ def _read_clear_notes(changes: Mapping[str, object]) -> tuple[bool, dict[str, li
     clear = bool(r.flag("clear_notes"))
     if clear and _has_text(changes.get("notes")):
         r.fail("clear_notes", N_("Either write new notes or clear the notes, not both."))
-    return clear, r.errors
+    return clear, r.fields
 
 
 def _replace_notes(

@@ -27,18 +27,17 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.assistance.fields import FieldReader
 from app.assistance.models import AssistanceRecord, Grant, ServiceSubtype
+from app.audit.actions import AuditAction
 from app.audit.service import record_event
-from app.auth.models import Role
+from app.auth.permissions import Permission, require
 from app.context import Actor
 from app.db.base import utcnow
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n import N_
 from app.taxonomy import ServiceCategory
+from app.validation import FieldReader
 
-MANAGER_ROLES = (Role.org_admin, Role.supervisor)
-READER_ROLES = (Role.caseworker, Role.supervisor, Role.org_admin)
 #: The largest value the Money column (Numeric(14, 2)) holds.
 BUDGET_MAX = Decimal("999999999999.99")
 GRANT_FIELDS = frozenset({"code", "name", "funder", "starts_on", "ends_on", "budget", "currency"})
@@ -56,23 +55,13 @@ class Correction(Generic[Row]):
     changed: tuple[str, ...]
 
 
-def require_manager(ctx: Actor) -> None:
-    if not ctx.has_any(*MANAGER_ROLES):
-        raise Forbidden(N_("Only an organisation admin or a supervisor can change this."))
-
-
-def _require_reader(ctx: Actor) -> None:
-    if not ctx.has_any(*READER_ROLES):
-        raise Forbidden()
-
-
 def create_grant(session: Session, ctx: Actor, fields: Mapping[str, object]) -> Grant:
     """A funding line; services it pays for must fall between its start and end dates."""
-    require_manager(ctx)
-    grant = Grant(tenant_id=ctx.tenant_id, **_read_grant(session, fields, None))
+    require(ctx, Permission.manage_catalogue)
+    grant = Grant(tenant_id=ctx.tenant_id, **_read_grant(session, ctx, fields, None))
     session.add(grant)
     session.flush()
-    record_event(session, ctx, "grants.created", "grant", grant.id)
+    record_event(session, ctx, AuditAction.grant_created, "grant", grant.id)
     return grant
 
 
@@ -82,13 +71,13 @@ def correct_grant(
     """Correct a grant: fields left out keep their value, and every rule of creation applies
     to the grant as it becomes. Nothing changed, nothing is written."""
     grant = managed_grant(session, ctx, grant_id)
-    values = _read_grant(session, {**_grant_values(grant), **changes}, grant)
+    values = _read_grant(session, ctx, {**_grant_values(grant), **changes}, grant)
     changed = sorted(name for name, value in values.items() if getattr(grant, name) != value)
     for name in changed:
         setattr(grant, name, values[name])
     if changed:
         session.flush()
-        record_event(session, ctx, "grants.updated", "grant", grant.id, fields=changed)
+        record_event(session, ctx, AuditAction.grant_updated, "grant", grant.id, fields=changed)
     return Correction(grant, tuple(changed))
 
 
@@ -97,30 +86,30 @@ def delete_grant(session: Session, ctx: Actor, grant_id: uuid.UUID) -> None:
     grant = managed_grant(session, ctx, grant_id)
     refusal = N_("Services are charged to this grant, so it cannot be deleted.")
     _delete_unused(session, grant, AssistanceRecord.grant_id == grant.id, refusal)
-    record_event(session, ctx, "grants.deleted", "grant", grant_id)
+    record_event(session, ctx, AuditAction.grant_deleted, "grant", grant_id)
 
 
 def list_grants(session: Session, ctx: Actor) -> list[Grant]:
     """The organisation's grants, current and recent first."""
-    _require_reader(ctx)
+    require(ctx, Permission.read_catalogue)
     return list(session.scalars(select(Grant).order_by(Grant.ends_on.desc(), Grant.code)))
 
 
 def get_grant(session: Session, ctx: Actor, grant_id: uuid.UUID) -> Grant:
-    _require_reader(ctx)
+    require(ctx, Permission.read_catalogue)
     return _find(session, ctx, Grant, grant_id, N_("No such grant."))
 
 
 def managed_grant(session: Session, ctx: Actor, grant_id: uuid.UUID) -> Grant:
     """A grant of the organisation that the actor may correct or delete."""
-    require_manager(ctx)
+    require(ctx, Permission.manage_catalogue)
     return _find(session, ctx, Grant, grant_id, N_("No such grant."))
 
 
 def create_subtype(session: Session, ctx: Actor, fields: Mapping[str, object]) -> ServiceSubtype:
     """An organisation's own subdivision of one of the 15 fixed categories."""
-    require_manager(ctx)
-    r = FieldReader(fields, SUBTYPE_FIELDS)
+    require(ctx, Permission.manage_catalogue)
+    r = FieldReader(fields, SUBTYPE_FIELDS, today=ctx.today())
     category = r.choice("category", ServiceCategory)
     name = r.text("name", 80, required=True)
     r.raise_if_failed()
@@ -129,7 +118,7 @@ def create_subtype(session: Session, ctx: Actor, fields: Mapping[str, object]) -
     subtype = ServiceSubtype(tenant_id=ctx.tenant_id, category=category, name=name)
     session.add(subtype)
     session.flush()
-    record_event(session, ctx, "service_subtypes.created", "service_subtype", subtype.id)
+    record_event(session, ctx, AuditAction.service_subtype_created, "service_subtype", subtype.id)
     return subtype
 
 
@@ -138,7 +127,7 @@ def rename_subtype(
 ) -> Correction[ServiceSubtype]:
     """Rename a subtype (unique within its category); its records show the new name."""
     subtype = managed_subtype(session, ctx, subtype_id)
-    r = FieldReader(changes, SUBTYPE_RENAME_FIELDS)
+    r = FieldReader(changes, SUBTYPE_RENAME_FIELDS, today=ctx.today())
     name = r.text("name", 80, required=True)
     r.raise_if_failed()
     assert name
@@ -148,7 +137,12 @@ def rename_subtype(
     subtype.name = name
     session.flush()
     record_event(
-        session, ctx, "service_subtypes.updated", "service_subtype", subtype.id, fields=["name"]
+        session,
+        ctx,
+        AuditAction.service_subtype_updated,
+        "service_subtype",
+        subtype.id,
+        fields=["name"],
     )
     return Correction(subtype, ("name",))
 
@@ -163,7 +157,9 @@ def retire_subtype(
         return Correction(subtype, ())
     subtype.retired_at = utcnow() if retired else None
     session.flush()
-    action = "service_subtypes.retired" if retired else "service_subtypes.reinstated"
+    action = (
+        AuditAction.service_subtype_retired if retired else AuditAction.service_subtype_reinstated
+    )
     record_event(session, ctx, action, "service_subtype", subtype.id)
     return Correction(subtype, ("retired_at",))
 
@@ -173,7 +169,7 @@ def delete_subtype(session: Session, ctx: Actor, subtype_id: uuid.UUID) -> None:
     subtype = managed_subtype(session, ctx, subtype_id)
     refusal = N_("Services are recorded with this type, so it cannot be deleted.")
     _delete_unused(session, subtype, AssistanceRecord.subtype_id == subtype.id, refusal)
-    record_event(session, ctx, "service_subtypes.deleted", "service_subtype", subtype_id)
+    record_event(session, ctx, AuditAction.service_subtype_deleted, "service_subtype", subtype_id)
 
 
 def list_subtypes(
@@ -184,7 +180,7 @@ def list_subtypes(
     offered_only: bool = False,
 ) -> list[ServiceSubtype]:
     """The organisation's subtypes; ``offered_only`` leaves out the retired ones."""
-    _require_reader(ctx)
+    require(ctx, Permission.read_catalogue)
     query = select(ServiceSubtype).order_by(ServiceSubtype.category, ServiceSubtype.name)
     if category is not None:
         query = query.where(ServiceSubtype.category == category)
@@ -195,7 +191,7 @@ def list_subtypes(
 
 def managed_subtype(session: Session, ctx: Actor, subtype_id: uuid.UUID) -> ServiceSubtype:
     """A subtype of the organisation that the actor may rename or delete."""
-    require_manager(ctx)
+    require(ctx, Permission.manage_catalogue)
     return _find(session, ctx, ServiceSubtype, subtype_id, N_("No such service type."))
 
 
@@ -212,10 +208,10 @@ def _grant_values(grant: Grant) -> dict[str, object]:
 
 
 def _read_grant(
-    session: Session, fields: Mapping[str, object], grant: Grant | None
+    session: Session, ctx: Actor, fields: Mapping[str, object], grant: Grant | None
 ) -> dict[str, object]:
     """A grant's values, all rules checked at once; ``grant`` is the one being corrected."""
-    r = FieldReader(fields, GRANT_FIELDS)
+    r = FieldReader(fields, GRANT_FIELDS, today=ctx.today())
     code = r.text("code", 40, required=True)
     name = r.text("name", 200, required=True)
     funder = r.text("funder", 200, required=True)

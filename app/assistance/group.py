@@ -16,9 +16,9 @@ from app.assistance.service import (
     read_service_input,
     require_not_erased,
 )
+from app.auth.permissions import Permission, require
 from app.clients.models import Client
 from app.clients.pseudonyms import canonical_code
-from app.clients.service import require_casework
 from app.context import Actor
 from app.errors import NotFound, ValidationFailed
 from app.i18n import N_
@@ -33,7 +33,7 @@ def record_group_service(
 ) -> list[AssistanceRecord]:
     """The same service for several clients at once (a raid, a group referral): one record
     per client sharing a ``group_id``. All or nothing: one unknown client and none is kept."""
-    require_casework(ctx)
+    require(ctx, Permission.casework)
     wanted = list(dict.fromkeys(client_ids))
     if not wanted:
         raise ValidationFailed({"clients": [N_("Name at least one client.")]})
@@ -42,7 +42,7 @@ def record_group_service(
     clients = {c.id: c for c in session.scalars(select(Client).where(Client.id.in_(wanted)))}
     if len(clients) != len(wanted):
         raise NotFound(N_("No such client."))
-    clean = read_service_input(session, fields)
+    clean = read_service_input(session, ctx, fields)
     for client in clients.values():
         require_not_erased(client)
     cases = open_case_ids(session, wanted)
@@ -60,7 +60,7 @@ def find_clients(session: Session, ctx: Actor, references: str) -> list[uuid.UUI
     Lines that match no client of this organisation are reported by number, never echoed:
     someone may have typed a name instead of a code.
     """
-    require_casework(ctx)
+    require(ctx, Permission.casework)
     lines = [(n, line.strip()) for n, line in enumerate(references.splitlines(), 1)]
     lines = [(n, line) for n, line in lines if line]
     if not lines:

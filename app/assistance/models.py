@@ -27,6 +27,7 @@ from app.db.base import (
     UUIDPk,
     enum_column,
 )
+from app.keys.sealed import SealedOwner
 from app.taxonomy import ServiceCategory, ServiceOutcome, ServiceUnit
 
 Money = Numeric(14, 2)
@@ -65,6 +66,8 @@ class ServiceSubtype(TenantScoped, Base):
 
 class AssistanceRecord(TenantScoped, Base):
     __tablename__ = "assistance_records"
+    #: Whose key seals this table's ``sealed_*`` values (:mod:`app.keys.sealed`).
+    __sealed_owner__ = SealedOwner()
     __table_args__ = (
         ForeignKeyConstraint(
             ["tenant_id", "client_id"], ["clients.tenant_id", "clients.id"], ondelete="CASCADE"

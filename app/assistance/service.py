@@ -21,18 +21,20 @@ from decimal import Decimal
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from app.assistance.fields import FieldReader
 from app.assistance.models import AssistanceRecord, Grant, ServiceSubtype
+from app.audit.actions import AuditAction
 from app.audit.service import record_event
+from app.auth.permissions import Permission, require
 from app.cases.models import Case
 from app.clients.models import Client
-from app.clients.service import ERASED, get_client, open_for_reveal, require_casework
+from app.clients.service import ERASED, get_client, open_for_reveal
 from app.context import Actor
 from app.db.tenancy import current_tenant
 from app.errors import Conflict, NotFound
 from app.i18n import N_
 from app.keys.service import binding, seal_for_client
 from app.taxonomy import LANGUAGE_REQUIRED, ServiceCategory, ServiceOutcome, ServiceUnit
+from app.validation import FieldReader
 
 C, U = ServiceCategory, ServiceUnit
 #: The units that make sense per category; the first is the default when none is given.
@@ -100,11 +102,15 @@ def default_unit(category: ServiceCategory) -> ServiceUnit:
 
 
 def read_service_input(
-    session: Session, fields: Mapping[str, object], *, kept_subtype: uuid.UUID | None = None
+    session: Session,
+    ctx: Actor,
+    fields: Mapping[str, object],
+    *,
+    kept_subtype: uuid.UUID | None = None,
 ) -> ServiceInput:
     """Every rule of a service record; raises ValidationFailed with all problems at once.
     ``kept_subtype``: the subtype a corrected record already has, allowed even if retired."""
-    r = FieldReader(fields, SERVICE_FIELDS)
+    r = FieldReader(fields, SERVICE_FIELDS, today=ctx.today())
     category = r.choice("category", ServiceCategory)
     started_on = r.past_day("started_on", required=True)
     ended_on = r.past_day("ended_on")
@@ -222,7 +228,7 @@ def record_service(
 ) -> AssistanceRecord:
     """Record one service delivered to one client, linked to the client's open case."""
     client, case_id = _client_and_open_case(session, ctx, client_id)
-    clean = read_service_input(session, fields)
+    clean = read_service_input(session, ctx, fields)
     require_not_erased(client)
     record = new_record(session, ctx, client.id, case_id, clean, None)
     session.flush()
@@ -234,7 +240,7 @@ def _client_and_open_case(
 ) -> tuple[Client, uuid.UUID | None]:
     """The client (as ``get_client``) and its open case in one statement: recording a
     service is the form caseworkers submit most, and a round trip is a tenth of it."""
-    require_casework(ctx)
+    require(ctx, Permission.casework)
     found = session.execute(_CLIENT_AND_OPEN_CASE, {"client_id": client_id}).first()
     if found is None:
         raise NotFound(N_("No such client."))
@@ -379,5 +385,7 @@ def reveal_service_notes(
         return None
     where = binding(session, "assistance_records", "notes", record.id)
     text = open_for_reveal(session, record.client_id, record.sealed_notes, where, ERASED)
-    record_event(session, ctx, "assistance.reveal", "assistance_record", record.id, field="notes")
+    record_event(
+        session, ctx, AuditAction.service_revealed, "assistance_record", record.id, field="notes"
+    )
     return text

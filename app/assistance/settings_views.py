@@ -12,23 +12,24 @@ from flask_babel import gettext as _
 from app.assistance import forms
 from app.assistance import grants as catalogue
 from app.assistance.models import ServiceSubtype
-from app.assistance.views import MANAGERS, Page, _fields, _labels, bp
-from app.auth.access import in_organisation
+from app.assistance.views import Page, _fields, _labels, bp
+from app.auth.access import requires
 from app.auth.forms import ActionForm
+from app.auth.permissions import Permission
 from app.errors import Conflict, ValidationFailed
+from app.web.forms import form_errors, show_errors
 from app.web.request import actor, db
-from app.web.views import first_visible_field, form_errors, show_errors
 
 
 @bp.route("/settings/grants", methods=["GET", "POST"])
-@in_organisation(*MANAGERS)
+@requires(Permission.manage_catalogue)
 def grants() -> Page:
     form = forms.GrantForm()
     if form.validate_on_submit():
         try:
             catalogue.create_grant(db(), actor(), _fields(form, catalogue.GRANT_FIELDS))
         except ValidationFailed as error:
-            show_errors(form, error, first_visible_field(form))
+            show_errors(form, error)
         else:
             flash(_("Grant added."))
             return redirect(url_for(".grants"))
@@ -37,14 +38,14 @@ def grants() -> Page:
 
 
 @bp.route("/settings/service-types", methods=["GET", "POST"])
-@in_organisation(*MANAGERS)
+@requires(Permission.manage_catalogue)
 def service_types() -> Page:
     form = forms.SubtypeForm()
     if form.validate_on_submit():
         try:
             catalogue.create_subtype(db(), actor(), _fields(form, catalogue.SUBTYPE_FIELDS))
         except ValidationFailed as error:
-            show_errors(form, error, first_visible_field(form))
+            show_errors(form, error)
         else:
             flash(_("Service type added."))
             return redirect(url_for(".service_types"))
@@ -54,7 +55,7 @@ def service_types() -> Page:
 
 
 @bp.route("/settings/grants/<uuid:grant_id>", methods=["GET", "POST"])
-@in_organisation(*MANAGERS)
+@requires(Permission.manage_catalogue)
 def edit_grant(grant_id: uuid.UUID) -> Page:
     grant = catalogue.managed_grant(db(), actor(), grant_id)
     form = forms.GrantForm() if request.method == "POST" else forms.GrantForm(obj=grant)
@@ -63,7 +64,7 @@ def edit_grant(grant_id: uuid.UUID) -> Page:
             fields = _fields(form, catalogue.GRANT_FIELDS)
             done = catalogue.correct_grant(db(), actor(), grant.id, fields)
         except ValidationFailed as error:
-            show_errors(form, error, first_visible_field(form))
+            show_errors(form, error)
         else:
             flash(_("Grant corrected.") if done.changed else _("Nothing was changed."))
             return redirect(url_for(".grants"))
@@ -71,7 +72,7 @@ def edit_grant(grant_id: uuid.UUID) -> Page:
 
 
 @bp.route("/settings/grants/<uuid:grant_id>/delete", methods=["POST"])
-@in_organisation(*MANAGERS)
+@requires(Permission.manage_catalogue)
 def delete_grant(grant_id: uuid.UUID) -> Page:
     grant = catalogue.managed_grant(db(), actor(), grant_id)
     if ActionForm().validate_on_submit():
@@ -94,7 +95,7 @@ def _grant_page(form: forms.GrantForm, grant_id: uuid.UUID, refusal: str | None 
 
 
 @bp.route("/settings/service-types/<uuid:subtype_id>", methods=["GET", "POST"])
-@in_organisation(*MANAGERS)
+@requires(Permission.manage_catalogue)
 def edit_service_type(subtype_id: uuid.UUID) -> Page:
     subtype = catalogue.managed_subtype(db(), actor(), subtype_id)
     form = forms.SubtypeForm() if request.method == "POST" else forms.SubtypeForm(obj=subtype)
@@ -103,7 +104,7 @@ def edit_service_type(subtype_id: uuid.UUID) -> Page:
             fields = _fields(form, catalogue.SUBTYPE_RENAME_FIELDS)
             done = catalogue.rename_subtype(db(), actor(), subtype.id, fields)
         except ValidationFailed as error:
-            show_errors(form, error, form.name)
+            show_errors(form, error, "name")
         else:
             flash(_("Service type renamed.") if done.changed else _("Nothing was changed."))
             return redirect(url_for(".service_types"))
@@ -111,7 +112,7 @@ def edit_service_type(subtype_id: uuid.UUID) -> Page:
 
 
 @bp.route("/settings/service-types/<uuid:subtype_id>/retire", methods=["POST"])
-@in_organisation(*MANAGERS)
+@requires(Permission.manage_catalogue)
 def retire_service_type(subtype_id: uuid.UUID) -> Page:
     """``retired=1`` stops offering the type for new records, ``retired=0`` offers it again."""
     subtype = catalogue.managed_subtype(db(), actor(), subtype_id)
@@ -128,7 +129,7 @@ def retire_service_type(subtype_id: uuid.UUID) -> Page:
 
 
 @bp.route("/settings/service-types/<uuid:subtype_id>/delete", methods=["POST"])
-@in_organisation(*MANAGERS)
+@requires(Permission.manage_catalogue)
 def delete_service_type(subtype_id: uuid.UUID) -> Page:
     subtype = catalogue.managed_subtype(db(), actor(), subtype_id)
     if ActionForm().validate_on_submit():

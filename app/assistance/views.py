@@ -24,23 +24,21 @@ from app.assistance import contacts as contact_service
 from app.assistance import corrections, forms, service
 from app.assistance import grants as catalogue
 from app.assistance import group as group_service
-from app.assistance.fields import latest_day
 from app.assistance.models import AssistanceRecord
 from app.assistance.service import SERVICE_FIELDS
-from app.auth.access import in_organisation
+from app.auth.access import requires
 from app.auth.forms import ActionForm
+from app.auth.permissions import Permission
 from app.clients.models import Client
-from app.clients.service import CASEWORK_ROLES, get_client
+from app.clients.service import get_client
 from app.db.base import utcnow
 from app.errors import ValidationFailed
 from app.taxonomy import AgeBand, Gender, ServiceOutcome
+from app.web.forms import form_errors, show_errors
 from app.web.request import actor, db
-from app.web.views import first_visible_field, form_errors, show_errors
 
 bp = Blueprint("assistance", __name__)
 
-CASEWORK = CASEWORK_ROLES
-MANAGERS = catalogue.MANAGER_ROLES
 Page = Response | str | tuple[str, int]
 #: Offered in the language box besides the client's own languages (BCP 47).
 COMMON_LANGUAGES = (
@@ -51,7 +49,7 @@ COMMON_LANGUAGES = (
 
 
 @bp.route("/clients/<uuid:client_id>/services", methods=["GET", "POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def services(client_id: uuid.UUID) -> Page:
     if request.method == "POST":
         return _record(client_id)
@@ -68,7 +66,7 @@ def _record(client_id: uuid.UUID) -> Page:
         try:
             service.record_service(db(), actor(), client_id, _fields(form, SERVICE_FIELDS))
         except ValidationFailed as error:
-            show_errors(form, error, first_visible_field(form))
+            show_errors(form, error)
         else:
             flash(_("Service recorded."))
             return redirect(_after_record(client_id, form))
@@ -104,7 +102,7 @@ def _services_page(client: Client, form: forms.RecordServiceForm) -> str:
 
 
 @bp.route("/clients/<uuid:client_id>/services/<uuid:record_id>/notes", methods=["POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def reveal_notes(client_id: uuid.UUID, record_id: uuid.UUID) -> Page:
     client = get_client(db(), actor(), client_id)
     if not ActionForm().validate_on_submit():
@@ -116,7 +114,7 @@ def reveal_notes(client_id: uuid.UUID, record_id: uuid.UUID) -> Page:
 
 
 @bp.route("/clients/<uuid:client_id>/services/<uuid:record_id>/edit", methods=["GET", "POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def correct(client_id: uuid.UUID, record_id: uuid.UUID) -> Page:
     client = get_client(db(), actor(), client_id)
     record = corrections.changeable_service(db(), actor(), client.id, record_id)
@@ -130,7 +128,7 @@ def correct(client_id: uuid.UUID, record_id: uuid.UUID) -> Page:
                 db(), actor(), client.id, record.id, _correction_fields(form)
             )
         except ValidationFailed as error:
-            show_errors(form, error, first_visible_field(form))
+            show_errors(form, error)
         else:
             flash(_("Service corrected.") if done.changed else _("Nothing was changed."))
             return redirect(url_for(".services", client_id=client.id, _anchor="history"))
@@ -147,7 +145,7 @@ def correct(client_id: uuid.UUID, record_id: uuid.UUID) -> Page:
 
 
 @bp.route("/clients/<uuid:client_id>/services/<uuid:record_id>/remove", methods=["GET", "POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def remove(client_id: uuid.UUID, record_id: uuid.UUID) -> Page:
     client = get_client(db(), actor(), client_id)
     record = corrections.changeable_service(db(), actor(), client.id, record_id)
@@ -172,7 +170,7 @@ def remove(client_id: uuid.UUID, record_id: uuid.UUID) -> Page:
 
 
 @bp.route("/services/group", methods=["GET", "POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def group() -> Page:
     if request.method == "POST":
         form = forms.GroupServiceForm()
@@ -184,7 +182,7 @@ def group() -> Page:
             fields = _fields(form, SERVICE_FIELDS)
             records = group_service.record_group_service(db(), actor(), ids, fields)
         except ValidationFailed as error:
-            show_errors(form, error, first_visible_field(form))
+            show_errors(form, error)
         else:
             count = len(records)
             flash(ngettext("Service recorded for %(num)d client.",
@@ -198,7 +196,7 @@ def group() -> Page:
 
 
 @bp.route("/contacts", methods=["GET", "POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def contacts() -> Page:
     if request.method == "POST":
         form = forms.AnonymousContactForm()
@@ -209,7 +207,7 @@ def contacts() -> Page:
             fields = _fields(form, contact_service.CONTACT_FIELDS)
             contact_service.record_anonymous_contact(db(), actor(), fields)
         except ValidationFailed as error:
-            show_errors(form, error, first_visible_field(form))
+            show_errors(form, error)
         else:
             flash(_("Contact recorded."))
             on = form.occurred_on.data.isoformat() if form.record_another.data else None
@@ -247,7 +245,7 @@ def _day_arg(name: str) -> date | None:
         value = date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return None
-    return value if value <= latest_day() else None
+    return value if value <= actor().today() else None
 
 
 def _service_defaults(language: str | None) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.audit.actions import AuditAction
 from app.audit.models import AuditEvent
 from app.context import Actor
 
@@ -18,7 +19,7 @@ _Scalar = str | int | bool | None
 def record_event(
     session: Session,
     ctx: Actor,
-    action: str,
+    action: AuditAction,
     target_type: str | None = None,
     target_id: uuid.UUID | str | None = None,
     **details: _Scalar | list[str],
@@ -33,7 +34,7 @@ def record_event(
         tenant_id=ctx.tenant_id,
         actor_id=ctx.user_id,
         api_token_id=ctx.api_token_id,
-        action=action,
+        action=action.value,
         target_type=target_type,
         target_id=str(target_id) if target_id is not None else None,
         details=_jsonable(details),

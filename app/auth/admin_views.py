@@ -16,18 +16,19 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.auth import service, sessions
-from app.auth.access import in_organisation
+from app.auth.access import requires
 from app.auth.forms import ROLE_LABELS, ActionForm, InviteForm, RolesForm
-from app.auth.models import Membership, Role
+from app.auth.models import Membership
+from app.auth.permissions import Permission
 from app.errors import ValidationFailed
+from app.web.forms import form_errors, show_errors
 from app.web.request import actor, db
-from app.web.views import form_errors, show_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.route("/members")
-@in_organisation(Role.org_admin)
+@requires(Permission.manage_members)
 def members() -> str:
     rows = db().scalars(select(Membership).order_by(Membership.created_at)).unique().all()
     return render_template(
@@ -36,7 +37,7 @@ def members() -> str:
 
 
 @bp.route("/members/invite", methods=["GET", "POST"])
-@in_organisation(Role.org_admin)
+@requires(Permission.manage_members)
 def invite() -> Response | str | tuple[str, int]:
     form = InviteForm()
     if form.validate_on_submit():
@@ -46,14 +47,14 @@ def invite() -> Response | str | tuple[str, int]:
                 db(), actor(), form.email.data, form.display_name.data, roles
             )
         except ValidationFailed as error:
-            show_errors(form, error, form.roles)
+            show_errors(form, error, "roles")
         else:
             return render_template("admin/invited.html", member=membership.user, one_time=one_time)
     return render_template("admin/invite.html", form=form), form_errors(form)
 
 
 @bp.route("/members/<uuid:user_id>/roles", methods=["GET", "POST"])
-@in_organisation(Role.org_admin)
+@requires(Permission.manage_members)
 def roles(user_id: uuid.UUID) -> Response | str | tuple[str, int]:
     membership = service.membership_in(db(), actor(), user_id)
     form = RolesForm(data={"roles": [r.value for r in membership.roles]})
@@ -61,7 +62,7 @@ def roles(user_id: uuid.UUID) -> Response | str | tuple[str, int]:
         try:
             service.assign_roles(db(), actor(), user_id, service.parse_roles(form.roles.data))
         except ValidationFailed as error:
-            show_errors(form, error, form.roles)
+            show_errors(form, error, "roles")
         else:
             flash(_("Roles saved."))
             return redirect(url_for("admin.members"))
@@ -69,7 +70,7 @@ def roles(user_id: uuid.UUID) -> Response | str | tuple[str, int]:
 
 
 @bp.route("/members/<uuid:user_id>/revoke-sessions", methods=["POST"])
-@in_organisation(Role.org_admin)
+@requires(Permission.manage_members)
 def revoke_sessions(user_id: uuid.UUID) -> Response:
     if ActionForm().validate_on_submit():
         count = sessions.revoke_member_sessions(db(), actor(), user_id)

@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from app.web.api import api_actor
+from app.auth.access import api_actor
 
 blp = Blueprint("api_auth", __name__, url_prefix="/api/v1", description="Token check")
 
@@ -22,5 +22,5 @@ class WhoAmI(Schema):
 @blp.doc(security=[{"bearer": []}])
 def whoami() -> dict[str, Any]:
     """The organisation and role the token acts for."""
-    actor = api_actor()
+    actor = api_actor(None)
     return {"organisation_id": actor.tenant_id, "roles": sorted(actor.roles)}

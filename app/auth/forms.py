@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.auth.models import Role
+from app.context import Role
 
 ROLE_LABELS = {
     Role.caseworker: _l("Caseworker"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import uuid
 from datetime import datetime
 
@@ -18,17 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.context import Role
 from app.db.base import Base, OptionalTimestamp, TenantScoped, Timestamp, UUIDPk
-
-
-class Role(enum.StrEnum):
-    caseworker = "caseworker"
-    supervisor = "supervisor"
-    org_admin = "org_admin"
-    auditor = "auditor"
-    #: Reports only; never client-level data.
-    funder = "funder"
-
 
 #: Roles whose holders must sign in with a second factor.
 ROLES_REQUIRING_TOTP = frozenset({Role.supervisor, Role.org_admin, Role.auditor})

@@ -8,13 +8,15 @@ import uuid
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from app.audit.actions import AuditAction
 from app.audit.service import record_event
 from app.auth import passwords, totp
-from app.auth.models import ROLES_REQUIRING_TOTP, Membership, Role, RoleGrant, User
-from app.context import Actor
+from app.auth.models import ROLES_REQUIRING_TOTP, Membership, RoleGrant, User
+from app.auth.permissions import Permission, require
+from app.context import Actor, Role
 from app.db.base import utcnow
 from app.db.tenancy import SKIP_GUARD
-from app.errors import AuthenticationFailed, Forbidden, NotFound, ValidationFailed
+from app.errors import AuthenticationFailed, NotFound, ValidationFailed
 from app.i18n import N_
 from app.keys import service as keys
 from app.tenants.models import Organisation
@@ -143,16 +145,8 @@ def membership_in(session: Session, ctx: Actor, user_id: uuid.UUID) -> Membershi
     return membership
 
 
-def require_org_admin(ctx: Actor) -> None:
-    """Organisation admins manage members; so do the platform admin and the operator's CLI."""
-    if ctx.is_system or ctx.is_platform_admin:
-        return
-    if not ctx.has_any(Role.org_admin):
-        raise Forbidden(N_("Only an organisation admin can do this."))
-
-
 def add_member(session: Session, ctx: Actor, user: User, roles: frozenset[Role]) -> Membership:
-    require_org_admin(ctx)
+    require(ctx, Permission.manage_members)
     if not roles:
         raise ValidationFailed({"roles": [N_("Choose at least one role.")]})
     if session.get(Membership, (ctx.tenant_id, user.id)) is not None:
@@ -161,7 +155,7 @@ def add_member(session: Session, ctx: Actor, user: User, roles: frozenset[Role])
     membership.grants = [RoleGrant(tenant_id=ctx.tenant_id, role=role) for role in roles]
     session.add(membership)
     session.flush()
-    record_event(session, ctx, "members.added", "user", user.id, roles=sorted(roles))
+    record_event(session, ctx, AuditAction.member_added, "user", user.id, roles=sorted(roles))
     return membership
 
 
@@ -173,7 +167,7 @@ def invite_member(
     Returns the one-time password for a new account (shown once, never stored in clear),
     or None when the person already has an account from another organisation.
     """
-    require_org_admin(ctx)
+    require(ctx, Permission.manage_members)
     if not roles:
         raise ValidationFailed({"roles": [N_("Choose at least one role.")]})
     user = find_user_by_email(session, email)
@@ -186,7 +180,7 @@ def invite_member(
 def assign_roles(
     session: Session, ctx: Actor, user_id: uuid.UUID, roles: frozenset[Role]
 ) -> Membership:
-    require_org_admin(ctx)
+    require(ctx, Permission.manage_members)
     membership = membership_in(session, ctx, user_id)
     if not roles:
         raise ValidationFailed({"roles": [N_("Choose at least one role.")]})
@@ -197,7 +191,9 @@ def assign_roles(
     new = [RoleGrant(tenant_id=ctx.tenant_id, role=r) for r in roles - membership.roles]
     membership.grants = keep + new
     session.flush()
-    record_event(session, ctx, "members.roles_assigned", "user", user_id, roles=sorted(roles))
+    record_event(
+        session, ctx, AuditAction.member_roles_assigned, "user", user_id, roles=sorted(roles)
+    )
     return membership
 
 

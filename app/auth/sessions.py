@@ -11,9 +11,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from app.audit.actions import AuditAction
 from app.audit.service import record_event
 from app.auth.models import Membership, UserSession
-from app.auth.service import membership_in, memberships_of, require_org_admin
+from app.auth.permissions import Permission, require
+from app.auth.service import membership_in, memberships_of
 from app.context import Actor
 from app.db.base import utcnow
 from app.db.tenancy import SKIP_GUARD
@@ -47,6 +49,8 @@ class SessionOrganisation:
     id: uuid.UUID
     name: str
     default_locale: str
+    #: ISO 3166-1 alpha-2: the organisation's calendar and jurisdiction.
+    country: str
 
 
 def find_session_and_organisation(
@@ -65,14 +69,20 @@ def find_session_and_organisation(
     ).first()
     if found is None:
         return None
-    user_session, org_id, name, locale = found
-    org = SessionOrganisation(org_id, name, locale) if org_id is not None else None
+    user_session, org_id, name, locale, country = found
+    org = SessionOrganisation(org_id, name, locale, country) if org_id is not None else None
     return user_session, org
 
 
 #: Built once: constructing the statement cost as much as a third of executing it.
 _SESSION_AND_ORGANISATION = (
-    select(UserSession, Organisation.id, Organisation.name, Organisation.default_locale)
+    select(
+        UserSession,
+        Organisation.id,
+        Organisation.name,
+        Organisation.default_locale,
+        Organisation.country,
+    )
     .outerjoin(Organisation, Organisation.id == UserSession.organisation_id)
     .where(UserSession.token_hash == bindparam("token_hash"))
 )
@@ -116,8 +126,8 @@ def revoke_all_sessions(session: Session, user_id: uuid.UUID) -> int:
 
 def revoke_member_sessions(session: Session, ctx: Actor, user_id: uuid.UUID) -> int:
     """An admin ends every session of a member of their organisation (lost laptop, leaver)."""
-    require_org_admin(ctx)
+    require(ctx, Permission.manage_members)
     membership_in(session, ctx, user_id)
     count = revoke_all_sessions(session, user_id)
-    record_event(session, ctx, "members.sessions_revoked", "user", user_id, count=count)
+    record_event(session, ctx, AuditAction.member_sessions_revoked, "user", user_id, count=count)
     return count

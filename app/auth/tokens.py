@@ -9,14 +9,16 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit.actions import AuditAction
 from app.audit.service import record_event
-from app.auth.models import ApiToken, Role
-from app.auth.service import require_org_admin
-from app.context import Actor
+from app.auth.models import ApiToken
+from app.auth.permissions import Permission, require
+from app.context import Actor, Role
 from app.db.base import utcnow
 from app.db.tenancy import bind_actor
 from app.errors import AuthenticationFailed, NotFound, ValidationFailed
 from app.i18n import N_
+from app.tenants.models import Organisation
 
 PREFIX = "hvn"
 
@@ -27,7 +29,7 @@ def _hash(secret: str) -> bytes:
 
 def create_api_token(session: Session, ctx: Actor, name: str, role: Role) -> tuple[str, ApiToken]:
     """A new token; the returned string is shown once and never stored."""
-    require_org_admin(ctx)
+    require(ctx, Permission.manage_members)
     name = name.strip()
     if not name or len(name) > 120:
         raise ValidationFailed({"name": [N_("Enter a name of at most 120 characters.")]})
@@ -42,7 +44,9 @@ def create_api_token(session: Session, ctx: Actor, name: str, role: Role) -> tup
     )
     session.add(token)
     session.flush()
-    record_event(session, ctx, "api_token.created", "api_token", token.id, role=role.value)
+    record_event(
+        session, ctx, AuditAction.api_token_created, "api_token", token.id, role=role.value
+    )
     return f"{PREFIX}_{ctx.tenant_id.hex}_{secret}", token
 
 
@@ -57,25 +61,34 @@ def authenticate_api_token(session: Session, raw: str) -> Actor:
     if prefix != PREFIX or tenant_id is None or not secret:
         raise AuthenticationFailed(N_("The API token is missing or not valid."))
     bind_actor(session, tenant_id, None)
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(secret)))
+    found = session.execute(
+        select(ApiToken, Organisation.country)
+        .join(Organisation, Organisation.id == ApiToken.tenant_id)
+        .where(ApiToken.token_hash == _hash(secret))
+    ).first()
+    token, country = found if found is not None else (None, None)
     if token is None or token.revoked_at is not None:
         bind_actor(session, None, None)
         raise AuthenticationFailed(N_("The API token is missing or not valid."))
     token.last_used_at = utcnow()
     return Actor(
-        user_id=None, tenant_id=tenant_id, roles=frozenset({token.role}), api_token_id=token.id
+        user_id=None,
+        tenant_id=tenant_id,
+        roles=frozenset({token.role}),
+        api_token_id=token.id,
+        country=country,
     )
 
 
 def list_api_tokens(session: Session, ctx: Actor) -> list[ApiToken]:
-    require_org_admin(ctx)
+    require(ctx, Permission.manage_members)
     return list(session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc())))
 
 
 def revoke_api_token(session: Session, ctx: Actor, token_id: uuid.UUID) -> None:
-    require_org_admin(ctx)
+    require(ctx, Permission.manage_members)
     token = session.get(ApiToken, (ctx.tenant_id, token_id))
     if token is None:
         raise NotFound(N_("No such API token."))
     token.revoked_at = token.revoked_at or utcnow()
-    record_event(session, ctx, "api_token.revoked", "api_token", token.id)
+    record_event(session, ctx, AuditAction.api_token_revoked, "api_token", token.id)

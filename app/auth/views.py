@@ -24,13 +24,14 @@ from app.auth.forms import (
     SignInForm,
 )
 from app.auth.models import User
+from app.auth.principal import ActiveMembership, Principal
 from app.db import bind_actor
 from app.errors import AuthenticationFailed, NotFound, ValidationFailed
 from app.i18n import N_
 from app.settings import SUPPORTED_LOCALES
-from app.web.extensions import limiter, login_rate_key
-from app.web.request import ActiveMembership, Principal, db, settings
-from app.web.views import form_errors, show_errors
+from app.web.extensions import limiter, login_manager, login_rate_key
+from app.web.forms import form_errors, show_errors
+from app.web.request import db, settings
 
 bp = Blueprint("auth", __name__)
 
@@ -155,8 +156,6 @@ def account() -> str:
 @bp.route("/account/password", methods=["GET", "POST"])
 def change_password() -> Response | str | tuple[str, int]:
     if not current_user.is_authenticated:
-        from app.web.extensions import login_manager
-
         return login_manager.unauthorized()  # type: ignore[no-any-return]
     form = ChangePasswordForm()
     if form.validate_on_submit():

@@ -16,6 +16,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from app.auth.access import caller, casework_blueprint
 from app.cases import children, overview, risks, service
 from app.cases.models import Case, ChildDetails, NrmEvent, Risk
 from app.cases.schemas import (
@@ -38,7 +39,7 @@ from app.cases.schemas import (
     RiskOut,
     TeamMemberOut,
 )
-from app.web.api import BEARER, casework_actor, casework_blueprint
+from app.web.api import BEARER
 from app.web.request import db
 
 blp = casework_blueprint("cases", "Cases: support episodes, NRM state and the risk register")
@@ -51,7 +52,7 @@ RISK = "/clients/<uuid:client_id>/risks/<uuid:risk_id>"
 @blp.doc(security=BEARER)
 def get_overview(client_id: uuid.UUID) -> overview.CaseOverview:
     """The client's cases, the current one with its NRM history and team."""
-    return overview.case_overview(db(), casework_actor(), client_id)
+    return overview.case_overview(db(), caller(), client_id)
 
 
 @blp.route("/clients/<uuid:client_id>/cases", methods=["POST"])
@@ -60,7 +61,7 @@ def get_overview(client_id: uuid.UUID) -> overview.CaseOverview:
 @blp.doc(security=BEARER)
 def open_case(args: dict[str, Any], client_id: uuid.UUID) -> Case:
     """Open a support episode (a client has at most one open case)."""
-    return service.open_case(db(), casework_actor(), client_id, **args)
+    return service.open_case(db(), caller(), client_id, **args)
 
 
 @blp.route(f"{CASE}/close", methods=["POST"])
@@ -69,7 +70,7 @@ def open_case(args: dict[str, Any], client_id: uuid.UUID) -> Case:
 @blp.doc(security=BEARER)
 def close_case(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> Case:
     """Close the case with a reason; its open risks close with it."""
-    return service.close_case(db(), casework_actor(), client_id, case_id, **args)
+    return service.close_case(db(), caller(), client_id, case_id, **args)
 
 
 @blp.route(f"{CASE}/reflection-period", methods=["PUT"])
@@ -78,7 +79,7 @@ def close_case(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -
 @blp.doc(security=BEARER)
 def set_reflection_period(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> Case:
     """Record the reflection period (the end may be unknown yet)."""
-    ctx = casework_actor()
+    ctx = caller()
     return service.set_reflection_period(db(), ctx, client_id, case_id, **args)
 
 
@@ -88,7 +89,7 @@ def set_reflection_period(args: dict[str, Any], client_id: uuid.UUID, case_id: u
 @blp.doc(security=BEARER)
 def set_permit_track(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> Case:
     """Record the residence-permit track."""
-    return service.set_permit_track(db(), casework_actor(), client_id, case_id, **args)
+    return service.set_permit_track(db(), caller(), client_id, case_id, **args)
 
 
 @blp.route(f"{CASE}/nrm-states", methods=["POST"])
@@ -97,7 +98,7 @@ def set_permit_track(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.U
 @blp.doc(security=BEARER)
 def record_nrm_state(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> NrmEvent:
     """A change of the case's NRM referral state, added to its history."""
-    return service.record_nrm_state(db(), casework_actor(), client_id, case_id, **args)
+    return service.record_nrm_state(db(), caller(), client_id, case_id, **args)
 
 
 @blp.route("/clients/<uuid:client_id>/risks")
@@ -105,7 +106,7 @@ def record_nrm_state(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.U
 @blp.doc(security=BEARER)
 def list_risks(client_id: uuid.UUID) -> list[Risk]:
     """The risks of all the client's cases, open ones first, soonest review first."""
-    return risks.risks_of(db(), casework_actor(), client_id)
+    return risks.risks_of(db(), caller(), client_id)
 
 
 @blp.route(f"{CASE}/risks", methods=["POST"])
@@ -114,7 +115,7 @@ def list_risks(client_id: uuid.UUID) -> list[Risk]:
 @blp.doc(security=BEARER)
 def add_risk(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> Risk:
     """A new risk on an open case; its notes are sealed and not returned."""
-    return risks.add_risk(db(), casework_actor(), client_id, case_id, **args)
+    return risks.add_risk(db(), caller(), client_id, case_id, **args)
 
 
 @blp.route(f"{RISK}/review", methods=["POST"])
@@ -123,7 +124,7 @@ def add_risk(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> 
 @blp.doc(security=BEARER)
 def review_risk(args: dict[str, Any], client_id: uuid.UUID, risk_id: uuid.UUID) -> Risk:
     """Record a review: the level found and the day of the next review."""
-    return risks.review_risk(db(), casework_actor(), client_id, risk_id, **args)
+    return risks.review_risk(db(), caller(), client_id, risk_id, **args)
 
 
 @blp.route(f"{RISK}/close", methods=["POST"])
@@ -131,7 +132,7 @@ def review_risk(args: dict[str, Any], client_id: uuid.UUID, risk_id: uuid.UUID) 
 @blp.doc(security=BEARER)
 def close_risk(client_id: uuid.UUID, risk_id: uuid.UUID) -> Risk:
     """Close a risk."""
-    return risks.close_risk(db(), casework_actor(), client_id, risk_id)
+    return risks.close_risk(db(), caller(), client_id, risk_id)
 
 
 @blp.route(f"{RISK}/reveal", methods=["POST"])
@@ -139,7 +140,7 @@ def close_risk(client_id: uuid.UUID, risk_id: uuid.UUID) -> Risk:
 @blp.doc(security=BEARER)
 def reveal_risk_notes(client_id: uuid.UUID, risk_id: uuid.UUID) -> dict[str, Any]:
     """The risk's notes in plaintext; audited as a reveal."""
-    notes = risks.reveal_risk_notes(db(), casework_actor(), client_id, risk_id)
+    notes = risks.reveal_risk_notes(db(), caller(), client_id, risk_id)
     return {"risk_id": risk_id, "notes": notes}
 
 
@@ -158,7 +159,7 @@ def list_assignments(client_id: uuid.UUID, case_id: uuid.UUID) -> list[service.T
 
     Caseworker and supervisor tokens; closed cases too. Names and roles, never e-mail
     addresses."""
-    return service.case_team(db(), casework_actor(), client_id, case_id)
+    return service.case_team(db(), caller(), client_id, case_id)
 
 
 @blp.route(f"{CASE}/assignments", methods=["POST"])
@@ -171,7 +172,7 @@ def assign(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> se
     Supervisor tokens only (403). A user id that is not a member of the token's
     organisation is 404, like an unknown one; a member without the caseworker or
     supervisor role is 422. Assigning someone already assigned changes nothing."""
-    ctx = casework_actor()
+    ctx = caller()
     assignment = service.assign_caseworker(db(), ctx, client_id, case_id, args["user_id"])
     team = service.case_team(db(), ctx, client_id, case_id)
     return next(member for member in team if member.user_id == assignment.user_id)
@@ -184,7 +185,7 @@ def unassign(client_id: uuid.UUID, case_id: uuid.UUID, user_id: uuid.UUID) -> No
     """Take a member of staff off an open case.
 
     Supervisor tokens only (403); 404 when that person is not assigned to the case."""
-    service.unassign(db(), casework_actor(), client_id, case_id, user_id)
+    service.unassign(db(), caller(), client_id, case_id, user_id)
 
 
 def _child_out(case_id: uuid.UUID, details: ChildDetails | None) -> dict[str, Any]:
@@ -202,7 +203,7 @@ def _child_out(case_id: uuid.UUID, details: ChildDetails | None) -> dict[str, An
 @blp.doc(security=BEARER, description=CHILD_ACCESS)
 def get_child_details(client_id: uuid.UUID, case_id: uuid.UUID) -> dict[str, Any]:
     """The case's child module: coarse fields and which sealed fields are recorded."""
-    details = children.child_details(db(), casework_actor(), client_id, case_id)
+    details = children.child_details(db(), caller(), client_id, case_id)
     return _child_out(case_id, details)
 
 
@@ -214,7 +215,7 @@ def update_child_details(
     args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID
 ) -> dict[str, Any]:
     """Record the child module of an open case; the guardian and contact are sealed."""
-    ctx = casework_actor()
+    ctx = caller()
     details = children.update_child_details(db(), ctx, client_id, case_id, **args)
     return _child_out(case_id, details)
 
@@ -228,5 +229,5 @@ def reveal_child_field(
 ) -> dict[str, Any]:
     """One sealed field of the child module in plaintext; audited as a reveal."""
     field = args["field"]
-    opened = children.reveal_child_details(db(), casework_actor(), client_id, case_id, [field])
+    opened = children.reveal_child_details(db(), caller(), client_id, case_id, [field])
     return {"case_id": case_id, "field": field, "value": getattr(opened, field)}

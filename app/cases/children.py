@@ -26,8 +26,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from app.audit.actions import AuditAction
 from app.audit.service import record_event
-from app.auth.models import Role
+from app.auth.permissions import Permission, can
 from app.cases.models import Case, ChildDetails, Schooling
 from app.cases.service import Errors, changeable_case, check, choice, get_case, is_assigned
 from app.clients.models import Client
@@ -55,9 +56,8 @@ class ChildSecrets:
 
 def may_see_child_module(session: Session, ctx: Actor, case: Case) -> bool:
     """The visibility rule of this module's docstring (``case`` loaded by get_case)."""
-    if ctx.has_any(Role.supervisor):
-        return True
-    return ctx.has_any(Role.caseworker) and is_assigned(session, case, ctx.user_id)
+    see = Permission.reveal_child_module
+    return can(ctx, see) or can(ctx, see, assigned=is_assigned(session, case, ctx.user_id))
 
 
 def child_case(
@@ -121,7 +121,9 @@ def update_child_details(
     details.schooling, details.child_protection_service = school, service_name
     changed = _seal_fields(session, client, case, details, sealed)
     session.flush()
-    record_event(session, ctx, "case.child_updated", "case", case.id, sealed_fields=changed)
+    record_event(
+        session, ctx, AuditAction.case_child_updated, "case", case.id, sealed_fields=changed
+    )
     return details
 
 
@@ -171,7 +173,7 @@ def reveal_child_details(
             opened[field] = _open(session, client, case, field, sealed)
     shown = sorted(field for field, text in opened.items() if text is not None)
     if shown:
-        record_event(session, ctx, "case.reveal", "case", case.id, fields=shown)
+        record_event(session, ctx, AuditAction.case_revealed, "case", case.id, fields=shown)
     return ChildSecrets(**opened)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import Date, ForeignKeyConstraint, Index, LargeBinary, String, U
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, OptionalTimestamp, TenantScoped, Timestamp, UUIDPk, enum_column
+from app.keys.sealed import SealedOwner
 
 
 class CloseReason(enum.StrEnum):
@@ -125,6 +126,8 @@ class NrmEvent(TenantScoped, Base):
 
 class Risk(TenantScoped, Base):
     __tablename__ = "risks"
+    #: Whose key seals this table's ``sealed_*`` values (:mod:`app.keys.sealed`).
+    __sealed_owner__ = SealedOwner.through(Case, "case_id")
     __table_args__ = (
         Index("ix_risks_case", "tenant_id", "case_id"),
         _case_fk(),
@@ -146,6 +149,8 @@ class ChildDetails(TenantScoped, Base):
     """The child module of a case. Only roles allowed to see child cases may read it."""
 
     __tablename__ = "child_details"
+    #: Whose key seals this table's ``sealed_*`` values (:mod:`app.keys.sealed`).
+    __sealed_owner__ = SealedOwner.through(Case, "case_id")
     __table_args__ = (_case_fk(),)
 
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)

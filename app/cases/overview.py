@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from app.auth.models import Role
+from app.auth.permissions import Permission, can
 from app.cases.children import may_see_child_module
 from app.cases.models import Case, ChildDetails, NrmEvent
 from app.cases.service import (
@@ -52,7 +52,7 @@ def case_overview(session: Session, ctx: Actor, client_id: uuid.UUID) -> CaseOve
     if case is None:
         return CaseOverview(client, cases, None)
     team = assigned_members(session, case)
-    may_assign = ctx.has_any(Role.supervisor)
+    may_assign = can(ctx, Permission.assign_cases)
     assignable = assignable_members(session, ctx) if may_assign else []
     shows_child = client.is_minor and may_see_child_module(session, ctx, case)
     child = session.get(ChildDetails, (ctx.tenant_id, case.id)) if shows_child else None

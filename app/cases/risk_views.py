@@ -14,16 +14,17 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from app.auth.access import in_organisation
+from app.auth.access import requires
 from app.auth.forms import ActionForm
+from app.auth.permissions import Permission
 from app.cases import forms, risks
 from app.cases.service import cases_of, current_case
-from app.cases.views import CASE, CASEWORK, Page, act, bp
+from app.cases.views import CASE, Page, act, bp
 from app.clients.service import get_client
 from app.db.base import utcnow
 from app.errors import ValidationFailed
+from app.web.forms import form_errors, show_errors
 from app.web.request import actor, db
-from app.web.views import form_errors, show_errors
 
 #: The default interval until a risk's next review.
 REVIEW_AFTER = timedelta(days=28)
@@ -34,7 +35,7 @@ def _labels() -> dict[str, object]:
 
 
 @bp.route("/clients/<uuid:client_id>/risks")
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def risks_tab(client_id: uuid.UUID) -> str:
     return _risks_page(client_id)
 
@@ -57,7 +58,7 @@ def _risks_page(client_id: uuid.UUID, failed: forms.RiskForm | None = None) -> s
 
 
 @bp.post(f"{CASE}/risks")
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def add_risk(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
     get_client(db(), actor(), client_id)  # another organisation's client: 404 before all
     form = forms.RiskForm(prefix="risk")
@@ -80,7 +81,7 @@ def add_risk(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
 
 
 @bp.route("/clients/<uuid:client_id>/risks/<uuid:risk_id>/review", methods=["GET", "POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def review_risk(client_id: uuid.UUID, risk_id: uuid.UUID) -> Page:
     risk = risks.get_risk(db(), actor(), client_id, risk_id)
     form = forms.ReviewRiskForm()
@@ -109,7 +110,7 @@ def review_risk(client_id: uuid.UUID, risk_id: uuid.UUID) -> Page:
 
 
 @bp.post("/clients/<uuid:client_id>/risks/<uuid:risk_id>/close")
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def close_risk(client_id: uuid.UUID, risk_id: uuid.UUID) -> Response:
     risks.close_risk(db(), actor(), client_id, risk_id)
     flash(_("Risk closed."))
@@ -117,7 +118,7 @@ def close_risk(client_id: uuid.UUID, risk_id: uuid.UUID) -> Response:
 
 
 @bp.post("/clients/<uuid:client_id>/risks/<uuid:risk_id>/reveal")
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def reveal_risk_notes(client_id: uuid.UUID, risk_id: uuid.UUID) -> str:
     notes = risks.reveal_risk_notes(db(), actor(), client_id, risk_id)
     return render_template(
@@ -131,7 +132,7 @@ def reveal_risk_notes(client_id: uuid.UUID, risk_id: uuid.UUID) -> str:
 
 
 @bp.route("/risks/due")
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def reviews_due() -> str:
     today = utcnow().date()
     rows = risks.risks_due(db(), actor(), today)

@@ -21,11 +21,13 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit.actions import AuditAction
 from app.audit.service import record_event
+from app.auth.permissions import Permission, require
 from app.cases.models import Case, Risk, RiskKind, RiskLevel
 from app.cases.service import Errors, changeable_case, check, choice
 from app.clients.models import Client
-from app.clients.service import ClientErased, get_client, open_for_reveal, require_casework
+from app.clients.service import ClientErased, get_client, open_for_reveal
 from app.context import Actor
 from app.db.base import utcnow
 from app.errors import Conflict, NotFound
@@ -130,7 +132,13 @@ def add_risk(
     session.add(risk)
     session.flush()
     record_event(
-        session, ctx, "risk.added", "risk", risk.id, kind=str(risk_kind), level=str(risk_level)
+        session,
+        ctx,
+        AuditAction.risk_added,
+        "risk",
+        risk.id,
+        kind=str(risk_kind),
+        level=str(risk_level),
     )
     return risk
 
@@ -159,7 +167,7 @@ def review_risk(
     assert risk_level is not None and day is not None
     risk.level, risk.review_on = risk_level, day
     session.flush()
-    record_event(session, ctx, "risk.reviewed", "risk", risk.id, level=str(risk_level))
+    record_event(session, ctx, AuditAction.risk_reviewed, "risk", risk.id, level=str(risk_level))
     return risk
 
 
@@ -167,7 +175,7 @@ def close_risk(session: Session, ctx: Actor, client_id: uuid.UUID, risk_id: uuid
     risk = _open_risk(session, ctx, client_id, risk_id)
     risk.closed_at = utcnow()
     session.flush()
-    record_event(session, ctx, "risk.closed", "risk", risk.id)
+    record_event(session, ctx, AuditAction.risk_closed, "risk", risk.id)
     return risk
 
 
@@ -183,14 +191,14 @@ def reveal_risk_notes(
         return None
     where = binding(session, "risks", "notes", risk.id)
     text = open_for_reveal(session, client_id, risk.sealed_notes, where, ERASED)
-    record_event(session, ctx, "case.reveal", "risk", risk.id, field="notes")
+    record_event(session, ctx, AuditAction.case_revealed, "risk", risk.id, field="notes")
     return text
 
 
 def risks_due(session: Session, ctx: Actor, on_date: date) -> list[DueReview]:
     """Open risks of the organisation whose review date is on or before ``on_date``,
     soonest first; a risk is overdue when its review date is before ``on_date``."""
-    require_casework(ctx)
+    require(ctx, Permission.casework)
     rows = session.execute(
         select(Risk.id, Risk.kind, Risk.level, Risk.review_on, Client.id, Client.code)
         .join(Case, (Case.tenant_id == Risk.tenant_id) & (Case.id == Risk.case_id))

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from app.auth.models import Role
 from app.cases.children import SEALED
 from app.cases.models import CloseReason, NrmState, PermitTrack, RiskKind, RiskLevel, Schooling
 from app.clients.schemas import UtcDateTime
+from app.context import Role
 
 
 class _Args(Schema):

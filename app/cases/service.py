@@ -33,9 +33,10 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.assistance.fields import latest_day
+from app.audit.actions import AuditAction
 from app.audit.service import record_event
-from app.auth.models import Membership, Role, User
+from app.auth.models import Membership, User
+from app.auth.permissions import Permission, can, require, roles_with
 from app.cases.models import (
     Case,
     CaseAssignment,
@@ -46,10 +47,10 @@ from app.cases.models import (
     Risk,
 )
 from app.clients.models import Client
-from app.clients.service import CASEWORK_ROLES, get_client
-from app.context import Actor
+from app.clients.service import get_client
+from app.context import Actor, Role
 from app.db.base import utcnow
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n import N_
 
 E = TypeVar("E", bound=enum.StrEnum)
@@ -75,11 +76,13 @@ def choice(kind: type[E], value: str | None, field: str, errors: Errors) -> E | 
         return None
 
 
-def past_date(value: date | None, field: str, errors: Errors, required: str) -> date | None:
-    """A required date that is not in the future anywhere on Earth."""
+def past_date(
+    ctx: Actor, value: date | None, field: str, errors: Errors, required: str
+) -> date | None:
+    """A required date that is not in the organisation's future."""
     if value is None:
         errors[field] = [required]
-    elif value > latest_day():
+    elif value > ctx.today():
         errors[field] = [FUTURE]
     else:
         return value
@@ -139,7 +142,7 @@ def open_case(
         raise Conflict(N_("This client already has an open case."))
     errors: Errors = {}
     track = choice(PermitTrack, permit_track, "permit_track", errors)
-    day = past_date(opened_on, "opened_on", errors, N_("Enter the day the case opened."))
+    day = past_date(ctx, opened_on, "opened_on", errors, N_("Enter the day the case opened."))
     last_closed = max((c.closed_on for c in earlier if c.closed_on is not None), default=None)
     if day is not None and last_closed is not None and day < last_closed:
         errors["opened_on"] = [N_("A new case cannot open before the previous case closed.")]
@@ -148,9 +151,9 @@ def open_case(
     case = Case(id=uuid.uuid4(), client_id=client.id, opened_on=day, permit_track=track)
     session.add(case)
     session.flush()
-    if ctx.user_id is not None and ctx.has_any(*CASEWORK_ROLES):
+    if ctx.user_id is not None and can(ctx, Permission.casework):
         session.add(CaseAssignment(case_id=case.id, user_id=ctx.user_id))
-    record_event(session, ctx, "case.opened", "case", case.id, client=str(client.id))
+    record_event(session, ctx, AuditAction.case_opened, "case", case.id, client=str(client.id))
     return case
 
 
@@ -175,7 +178,7 @@ def close_case(
         errors["reason"] = [N_("Choose why the case closes.")]
     else:
         why = choice(CloseReason, reason, "reason", errors)
-    day = past_date(closed_on, "closed_on", errors, N_("Enter the day the case closed."))
+    day = past_date(ctx, closed_on, "closed_on", errors, N_("Enter the day the case closed."))
     if day is not None and day < case.opened_on:
         errors["closed_on"] = [N_("A case cannot close before the day it opened.")]
     check(errors)
@@ -183,7 +186,13 @@ def close_case(
     closed_risks = _close_open_risks(session, case)
     session.flush()
     record_event(
-        session, ctx, "case.closed", "case", case.id, reason=str(why), risks_closed=closed_risks
+        session,
+        ctx,
+        AuditAction.case_closed,
+        "case",
+        case.id,
+        reason=str(why),
+        risks_closed=closed_risks,
     )
     return case
 
@@ -215,7 +224,7 @@ def set_reflection_period(
     check(errors)
     case.reflection_start, case.reflection_end = start, end
     session.flush()
-    record_event(session, ctx, "case.reflection_period_set", "case", case.id)
+    record_event(session, ctx, AuditAction.case_reflection_period_set, "case", case.id)
     return case
 
 
@@ -229,7 +238,7 @@ def set_permit_track(
     assert value is not None
     case.permit_track = value
     session.flush()
-    record_event(session, ctx, "case.permit_track_set", "case", case.id, track=str(value))
+    record_event(session, ctx, AuditAction.case_permit_track_set, "case", case.id, track=str(value))
     return case
 
 
@@ -247,7 +256,7 @@ def record_nrm_state(
     value = choice(NrmState, state, "nrm_state", errors)
     if value is not None and value == case.nrm_state:
         errors["nrm_state"] = [N_("The case is already in this state.")]
-    day = past_date(changed_on, "changed_on", errors, N_("Enter the day of the change."))
+    day = past_date(ctx, changed_on, "changed_on", errors, N_("Enter the day of the change."))
     history = nrm_history(session, case)
     if day is not None and history and day < history[0].changed_on:
         errors["changed_on"] = [N_("This is before the latest recorded change.")]
@@ -259,7 +268,9 @@ def record_nrm_state(
     session.add(event)
     case.nrm_state = value
     session.flush()
-    record_event(session, ctx, "case.nrm_state_recorded", "case", case.id, state=str(value))
+    record_event(
+        session, ctx, AuditAction.case_nrm_state_recorded, "case", case.id, state=str(value)
+    )
     return event
 
 
@@ -312,7 +323,7 @@ def case_team(
 def assignable_members(session: Session, ctx: Actor) -> list[Member]:
     """Members of the actor's organisation who may be assigned to a case, by name."""
     memberships = session.scalars(select(Membership)).unique().all()
-    eligible = [m for m in memberships if m.roles.intersection(CASEWORK_ROLES)]
+    eligible = [m for m in memberships if m.roles & roles_with(Permission.casework)]
     return sorted(
         (Member(m.user_id, m.user.display_name) for m in eligible), key=lambda m: m.display_name
     )
@@ -333,9 +344,9 @@ def assign_caseworker(
 ) -> CaseAssignment:
     """Assign a caseworker or supervisor of this organisation (again: no change)."""
     case = changeable_case(session, ctx, client_id, case_id)
-    _require_supervisor(ctx)
+    require(ctx, Permission.assign_cases)
     member = _member(session, ctx, user_id)
-    if not member.roles.intersection(CASEWORK_ROLES):
+    if not member.roles & roles_with(Permission.casework):
         raise ValidationFailed(
             {"user_id": [N_("Only caseworkers and supervisors can be assigned to a case.")]}
         )
@@ -345,7 +356,7 @@ def assign_caseworker(
     assignment = CaseAssignment(case_id=case.id, user_id=member.user_id)
     session.add(assignment)
     session.flush()
-    record_event(session, ctx, "case.assigned", "case", case.id, user=str(member.user_id))
+    record_event(session, ctx, AuditAction.case_assigned, "case", case.id, user=str(member.user_id))
     return assignment
 
 
@@ -357,18 +368,13 @@ def unassign(
     user_id: uuid.UUID,
 ) -> None:
     case = changeable_case(session, ctx, client_id, case_id)
-    _require_supervisor(ctx)
+    require(ctx, Permission.assign_cases)
     assignment = session.get(CaseAssignment, (ctx.tenant_id, case.id, user_id))
     if assignment is None:
         raise NotFound(N_("This person is not assigned to the case."))
     session.delete(assignment)
     session.flush()
-    record_event(session, ctx, "case.unassigned", "case", case.id, user=str(user_id))
-
-
-def _require_supervisor(ctx: Actor) -> None:
-    if not ctx.has_any(Role.supervisor):
-        raise Forbidden(N_("Only a supervisor can assign caseworkers to a case."))
+    record_event(session, ctx, AuditAction.case_unassigned, "case", case.id, user=str(user_id))
 
 
 def _member(session: Session, ctx: Actor, user_id: uuid.UUID | str | None) -> Membership:

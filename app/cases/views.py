@@ -17,19 +17,19 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from app.auth.access import in_organisation
+from app.auth.access import requires
 from app.auth.forms import ActionForm
+from app.auth.permissions import Permission
 from app.cases import children, forms, service
 from app.cases.models import Schooling
 from app.cases.overview import CaseOverview, case_overview
-from app.clients.service import CASEWORK_ROLES, get_client
+from app.clients.service import get_client
 from app.db.base import utcnow
 from app.errors import ValidationFailed
+from app.web.forms import form_errors, show_errors
 from app.web.request import actor, db
-from app.web.views import form_errors, show_errors
 
 bp = Blueprint("cases", __name__)
-CASEWORK = CASEWORK_ROLES
 Page = Response | tuple[str, int]
 CASE = "/clients/<uuid:client_id>/cases/<uuid:case_id>"
 
@@ -55,7 +55,7 @@ def act(
 
 
 @bp.route("/clients/<uuid:client_id>/case")
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def case_tab(client_id: uuid.UUID) -> str:
     return _case_page(client_id)
 
@@ -128,7 +128,7 @@ def _on_case_tab(
 
 
 @bp.post("/clients/<uuid:client_id>/cases")
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def open_case(client_id: uuid.UUID) -> Page:
     form = forms.OpenCaseForm(prefix="open")
     return _on_case_tab(
@@ -142,7 +142,7 @@ def open_case(client_id: uuid.UUID) -> Page:
 
 
 @bp.post(f"{CASE}/close")
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def close_case(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
     form = forms.CloseCaseForm(prefix="close")
     return _on_case_tab(
@@ -156,7 +156,7 @@ def close_case(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
 
 
 @bp.post(f"{CASE}/nrm")
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def record_nrm_state(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
     form = forms.NrmStateForm(prefix="nrm")
     return _on_case_tab(
@@ -170,7 +170,7 @@ def record_nrm_state(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
 
 
 @bp.post(f"{CASE}/reflection")
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def set_reflection_period(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
     form = forms.ReflectionPeriodForm(prefix="reflection")
     return _on_case_tab(
@@ -189,7 +189,7 @@ def set_reflection_period(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
 
 
 @bp.post(f"{CASE}/permit")
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def set_permit_track(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
     form = forms.PermitTrackForm(prefix="permit")
     return _on_case_tab(
@@ -201,7 +201,7 @@ def set_permit_track(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
 
 
 @bp.post(f"{CASE}/assignments")
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def assign(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
     form = forms.AssignForm(prefix="assign")
     return _on_case_tab(
@@ -213,7 +213,7 @@ def assign(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
 
 
 @bp.post(f"{CASE}/assignments/<uuid:user_id>/remove")
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def unassign(client_id: uuid.UUID, case_id: uuid.UUID, user_id: uuid.UUID) -> Page:
     return _on_case_tab(
         client_id,
@@ -224,7 +224,7 @@ def unassign(client_id: uuid.UUID, case_id: uuid.UUID, user_id: uuid.UUID) -> Pa
 
 
 @bp.post(f"{CASE}/child")
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def update_child_details(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
     form = forms.ChildDetailsForm(prefix="child")
     children.child_case(db(), actor(), client_id, case_id)  # 404, 409 or 403 before the form
@@ -248,14 +248,10 @@ def update_child_details(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
 
 
 @bp.post(f"{CASE}/child/reveal")
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def reveal_child_details(client_id: uuid.UUID, case_id: uuid.UUID) -> str:
     client = get_client(db(), actor(), client_id)
     secrets = children.reveal_child_details(db(), actor(), client_id, case_id)
     return render_template(
         "cases/child_revealed.html", active_tab="case", client=client, secrets=secrets
     )
-
-
-# The risks tab and the reviews-due list register on ``bp``: import them after it exists.
-import app.cases.risk_views  # noqa: E402, F401

@@ -10,9 +10,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from app.auth.access import caller, casework_blueprint
 from app.claims import service
 from app.claims.schemas import ClaimOut, ClaimStatusArgs, ClaimWithHistory, FileClaimArgs
-from app.web.api import BEARER, casework_actor, casework_blueprint
+from app.web.api import BEARER
 from app.web.request import db
 
 blp = casework_blueprint("claims", "Compensation and unpaid-wage claims")
@@ -23,7 +24,7 @@ blp = casework_blueprint("claims", "Compensation and unpaid-wage claims")
 @blp.doc(security=BEARER)
 def list_claims(client_id: uuid.UUID) -> list[ClaimWithHistory]:
     """The client's claims, newest first, each with its status history."""
-    claims = service.claims_of(db(), casework_actor(), client_id)
+    claims = service.claims_of(db(), caller(), client_id)
     history = service.history_of(db(), [c.id for c in claims])
     return [ClaimWithHistory(c, history[c.id]) for c in claims]
 
@@ -35,7 +36,7 @@ def list_claims(client_id: uuid.UUID) -> list[ClaimWithHistory]:
 def file_claim(args: dict[str, Any], client_id: uuid.UUID) -> ClaimWithHistory:
     """A new claim, linked to the client's open case; without ``filed_on`` it is being
     prepared."""
-    claim = service.file_claim(db(), casework_actor(), client_id, **args)
+    claim = service.file_claim(db(), caller(), client_id, **args)
     return ClaimWithHistory(claim, service.history_of(db(), [claim.id])[claim.id])
 
 
@@ -47,7 +48,7 @@ def change_status(
     args: dict[str, Any], client_id: uuid.UUID, claim_id: uuid.UUID
 ) -> ClaimWithHistory:
     """Move the claim to a new status; the change joins its history."""
-    ctx = casework_actor()
+    ctx = caller()
     claim = service.get_claim(db(), ctx, client_id, claim_id)
     service.update_claim_status(db(), ctx, claim, service.StatusUpdate(**args))
     return ClaimWithHistory(claim, service.history_of(db(), [claim.id])[claim.id])

@@ -26,17 +26,18 @@ from babel.numbers import get_territory_currencies
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.assistance.fields import latest_day
+from app.audit.actions import AuditAction
 from app.audit.service import record_event
+from app.auth.permissions import Permission, require
 from app.cases.models import Case
 from app.cases.service import Errors, choice
 from app.claims.models import Claim, ClaimRoute, ClaimStatus, ClaimStatusChange, DefendantType
-from app.clients.regions import COUNTRIES
-from app.clients.service import get_client, require_casework
+from app.clients.service import get_client
 from app.context import Actor
 from app.db.base import utcnow
 from app.errors import NotFound, ValidationFailed
 from app.i18n import N_
+from app.regions import COUNTRIES
 
 #: Numeric(14, 2): twelve digits before the decimal point.
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -137,7 +138,7 @@ def file_claim(
     """A new claim of the client, linked to their open case if there is one. Without a
     filing date it is still being prepared."""
     client = get_client(session, ctx, client_id)
-    today = today or latest_day()
+    today = today or ctx.today()
     errors: Errors = {}
     route_value = choice(ClaimRoute, route, "route", errors)
     defendant = choice(DefendantType, defendant_type, "defendant_type", errors)
@@ -165,7 +166,7 @@ def file_claim(
     session.add(claim)
     _add_history(session, ctx, claim, status, filed_on or min(today, utcnow().date()))
     session.flush()
-    record_event(session, ctx, "claim.filed", "claim", claim.id, status=status.value)
+    record_event(session, ctx, AuditAction.claim_filed, "claim", claim.id, status=status.value)
     return claim
 
 
@@ -194,7 +195,7 @@ def claims_of(session: Session, ctx: Actor, client_id: uuid.UUID) -> list[Claim]
 
 def get_claim(session: Session, ctx: Actor, client_id: uuid.UUID, claim_id: uuid.UUID) -> Claim:
     """The claim of this client in the actor's organisation; anything else is not found."""
-    require_casework(ctx)
+    require(ctx, Permission.casework)
     claim = session.get(Claim, (ctx.tenant_id, claim_id))
     if claim is None or claim.client_id != client_id:
         raise NotFound(N_("No such claim."))
@@ -230,8 +231,8 @@ def update_claim_status(
 ) -> Claim:
     """Move the claim to a new status, with the amounts and dates that status needs, and
     add the change to its history."""
-    require_casework(ctx)
-    today = today or latest_day()
+    require(ctx, Permission.casework)
+    today = today or ctx.today()
     errors: Errors = {}
     status = choice(ClaimStatus, update.status, "status", errors)
     if status is not None and status not in TRANSITIONS[claim.status]:
@@ -254,7 +255,9 @@ def update_claim_status(
     claim.status = status
     _add_history(session, ctx, claim, status, update.changed_on)
     session.flush()
-    record_event(session, ctx, "claim.status_changed", "claim", claim.id, status=status.value)
+    record_event(
+        session, ctx, AuditAction.claim_status_changed, "claim", claim.id, status=status.value
+    )
     return claim
 
 

@@ -14,7 +14,8 @@ from flask_babel import format_currency
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from app.auth.access import in_organisation
+from app.auth.access import requires
+from app.auth.permissions import Permission
 from app.claims import service
 from app.claims.forms import (
     DEFENDANT_LABELS,
@@ -25,19 +26,18 @@ from app.claims.forms import (
 )
 from app.claims.models import Claim
 from app.clients.models import Client
-from app.clients.service import CASEWORK_ROLES, get_client
+from app.clients.service import get_client
 from app.db.base import utcnow
 from app.errors import Conflict, ValidationFailed
 from app.tenants.models import Organisation
+from app.web.forms import form_errors, show_errors
 from app.web.request import actor, db
-from app.web.views import form_errors, show_errors
 
 bp = Blueprint("claims", __name__)
-CASEWORK = CASEWORK_ROLES
 
 
 @bp.route("/clients/<uuid:client_id>/claims", methods=["GET", "POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def claims(client_id: uuid.UUID) -> Response | tuple[str, int]:
     client = get_client(db(), actor(), client_id)
     form = FileClaimForm()
@@ -65,7 +65,7 @@ def claims(client_id: uuid.UUID) -> Response | tuple[str, int]:
 
 
 @bp.route("/clients/<uuid:client_id>/claims/<uuid:claim_id>/status", methods=["GET", "POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def change_status(client_id: uuid.UUID, claim_id: uuid.UUID) -> Response | tuple[str, int]:
     client = get_client(db(), actor(), client_id)
     claim = service.get_claim(db(), actor(), client.id, claim_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from app.auth.access import caller, casework_blueprint
 from app.clients import service
 from app.clients.models import Client
 from app.clients.schemas import (
@@ -27,7 +28,7 @@ from app.clients.schemas import (
     RevealedFieldOut,
     split_intake,
 )
-from app.web.api import BEARER, casework_actor, casework_blueprint
+from app.web.api import BEARER
 from app.web.request import db
 
 blp = casework_blueprint("clients", "Clients: pseudonym codes, coarse facts and sealed identity")
@@ -39,7 +40,7 @@ blp = casework_blueprint("clients", "Clients: pseudonym codes, coarse facts and 
 @blp.doc(security=BEARER)
 def list_clients(args: dict[str, Any]) -> service.ClientPage:
     """Newest first, one page: pseudonym codes and coarse facts only."""
-    return service.list_clients(db(), casework_actor(), **args, count=True)
+    return service.list_clients(db(), caller(), **args, count=True)
 
 
 @blp.route("/clients", methods=["POST"])
@@ -50,7 +51,7 @@ def register(args: dict[str, Any]) -> Client:
     """Intake: a new client with a fresh pseudonym code; identity fields are optional and
     sealed, and are not returned."""
     facts, identity = split_intake(args)
-    return service.register_client(db(), casework_actor(), facts, identity)
+    return service.register_client(db(), caller(), facts, identity)
 
 
 @blp.route("/clients/by-code")
@@ -59,7 +60,7 @@ def register(args: dict[str, Any]) -> Client:
 @blp.doc(security=BEARER)
 def find_by_code(args: dict[str, Any]) -> Client:
     """The client with this pseudonym code (case, spaces and dashes do not matter)."""
-    return service.find_by_code(db(), casework_actor(), args["code"])
+    return service.find_by_code(db(), caller(), args["code"])
 
 
 @blp.route("/clients/search", methods=["POST"])
@@ -69,7 +70,7 @@ def find_by_code(args: dict[str, Any]) -> Client:
 def search(args: dict[str, Any]) -> list[Client]:
     """Exact match on name, date of birth, identity document or phone (through blind
     indexes); returns the matching clients, not the values."""
-    return service.search_identity(db(), casework_actor(), args["field"], args["value"])
+    return service.search_identity(db(), caller(), args["field"], args["value"])
 
 
 @blp.route("/clients/<uuid:client_id>")
@@ -77,7 +78,7 @@ def search(args: dict[str, Any]) -> list[Client]:
 @blp.doc(security=BEARER)
 def get_client(client_id: uuid.UUID) -> Client:
     """One client: pseudonym code, coarse facts, and which identity fields are recorded."""
-    return service.get_client(db(), casework_actor(), client_id)
+    return service.get_client(db(), caller(), client_id)
 
 
 @blp.route("/clients/<uuid:client_id>", methods=["PATCH"])
@@ -86,7 +87,7 @@ def get_client(client_id: uuid.UUID) -> Client:
 @blp.doc(security=BEARER)
 def update_facts(args: dict[str, Any], client_id: uuid.UUID) -> Client:
     """Change some coarse facts; fields left out keep their value."""
-    return service.update_client_facts(db(), casework_actor(), client_id, args)
+    return service.update_client_facts(db(), caller(), client_id, args)
 
 
 @blp.route("/clients/<uuid:client_id>/identity", methods=["PATCH"])
@@ -95,7 +96,7 @@ def update_facts(args: dict[str, Any], client_id: uuid.UUID) -> Client:
 @blp.doc(security=BEARER)
 def update_identity(args: dict[str, Any], client_id: uuid.UUID) -> Client:
     """Seal new values for the identity fields given; null or "" clears a field."""
-    return service.update_identity(db(), casework_actor(), client_id, args)
+    return service.update_identity(db(), caller(), client_id, args)
 
 
 @blp.route("/clients/<uuid:client_id>/reveal", methods=["POST"])
@@ -104,5 +105,5 @@ def update_identity(args: dict[str, Any], client_id: uuid.UUID) -> Client:
 @blp.doc(security=BEARER)
 def reveal(args: dict[str, Any], client_id: uuid.UUID) -> dict[str, Any]:
     """Plaintext of one identity field; audited as a reveal."""
-    value = service.reveal_field(db(), casework_actor(), client_id, args["field"])
+    value = service.reveal_field(db(), caller(), client_id, args["field"])
     return {"field": args["field"], "value": value}

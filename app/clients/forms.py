@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.clients.models import INDEXED_FIELDS, SEALED_FIELDS
-from app.clients.regions import COUNTRIES, REGION_CODES
+from app.regions import COUNTRIES, REGION_CODES
 from app.taxonomy import (
     AgeBand,
     FormOfExploitation,

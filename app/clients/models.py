@@ -15,7 +15,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -33,6 +32,7 @@ from app.db.base import (
     UUIDPk,
     enum_column,
 )
+from app.keys.sealed import SealedOwner
 from app.taxonomy import AgeBand, Gender, Movement, ReferralSource, Sector, VictimStatus
 
 #: Sealed identity fields, in the order the intake form shows them.
@@ -54,6 +54,8 @@ INDEXED_FIELDS = ("name", "date_of_birth", "identity_document", "phone")
 
 class Client(TenantScoped, Base):
     __tablename__ = "clients"
+    #: Whose key seals this table's ``sealed_*`` values (:mod:`app.keys.sealed`).
+    __sealed_owner__ = SealedOwner.itself()
     __table_args__ = (
         UniqueConstraint("tenant_id", "code"),
         Index("ix_clients_created", "tenant_id", "created_at"),
@@ -114,29 +116,6 @@ class Client(TenantScoped, Base):
     referral_source: Mapped[ReferralSource] = mapped_column(
         enum_column(ReferralSource), default=ReferralSource.unknown
     )
-
-
-class ClientKey(TenantScoped, Base):
-    """The client's data key, wrapped by a tenant key version. Deleting ``wrapped`` (and
-    every backup holding it) erases the client: crypto-shredding."""
-
-    __tablename__ = "client_keys"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["tenant_id", "client_id"], ["clients.tenant_id", "clients.id"], ondelete="CASCADE"
-        ),
-    )
-
-    client_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    #: Key id written into the client's sealed values, e.g. ``c1``.
-    key_id: Mapped[str] = mapped_column(String(16))
-    #: None once destroyed.
-    wrapped: Mapped[bytes | None] = mapped_column(LargeBinary)
-    #: Tenant key version (``t<n>``) that wraps it; rotation moves it to the active one.
-    tenant_key_id: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[Timestamp]
-    destroyed_at: Mapped[OptionalTimestamp]
 
 
 class AnonymousContact(TenantScoped, Base):

@@ -19,17 +19,18 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from app.audit.actions import AuditAction
 from app.audit.service import record_event
-from app.auth.models import Role
+from app.auth.permissions import Permission, require
 from app.clients import indexes
 from app.clients.models import INDEXED_FIELDS, SEALED_FIELDS, Client
 from app.clients.pseudonyms import canonical_code, new_code
-from app.clients.regions import region_of
 from app.clients.validation import ClientFacts, validate_facts, validate_identity
 from app.context import Actor
 from app.db.base import utcnow
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n import N_
+from app.keys.sealed import sealed_tables
 from app.keys.service import (
     active_tenant_key,
     binding,
@@ -41,13 +42,12 @@ from app.keys.service import (
     seal_for_client,
     wrapping_tenant_key,
 )
+from app.regions import region_of
 from app.taxonomy import AgeBand, Gender, VictimStatus
 from crypto import CryptoError, FieldBinding, KeyDestroyed, seal
 
 log = logging.getLogger("haven.clients")
 
-#: Roles that work with client records. Admins, auditors and funders never see clients.
-CASEWORK_ROLES = (Role.caseworker, Role.supervisor)
 MAX_PER_PAGE = 200
 
 
@@ -90,14 +90,9 @@ class ClientPage:
         return self.page > 1
 
 
-def require_casework(ctx: Actor) -> None:
-    if not ctx.has_any(*CASEWORK_ROLES):
-        raise Forbidden(N_("Only caseworkers and supervisors work with client records."))
-
-
 def get_client(session: Session, ctx: Actor, client_id: uuid.UUID) -> Client:
     """The client with this id in the actor's organisation; any other id is not found."""
-    require_casework(ctx)
+    require(ctx, Permission.casework)
     client = session.get(Client, (ctx.tenant_id, client_id))
     if client is None:
         raise NotFound(N_("No such client."))
@@ -111,7 +106,7 @@ def register_client(
     identity: Mapping[str, Any] | None = None,
 ) -> Client:
     """Intake: a new client with a fresh pseudonym, coarse facts and optional identity."""
-    require_casework(ctx)
+    require(ctx, Permission.casework)
     clean_facts, clean_identity = _validate_both(facts, identity or {})
     client = Client(id=uuid.uuid4(), code=unique_code(session), created_by=ctx.user_id)
     _apply_facts(client, clean_facts)
@@ -124,7 +119,9 @@ def register_client(
         setattr(client, f"sealed_{field}", seal(key, text, where))
     indexes.set_indexes(client, active_tenant_key(session), given)
     session.flush()
-    record_event(session, ctx, "client.registered", "client", client.id, fields=sorted(given))
+    record_event(
+        session, ctx, AuditAction.client_registered, "client", client.id, fields=sorted(given)
+    )
     return client
 
 
@@ -157,8 +154,6 @@ def unique_code(session: Session) -> str:
 
 
 def _clear_sealed_records(session: Session, client_id: uuid.UUID) -> None:
-    from app.keys.sealed import sealed_tables
-
     for table in sealed_tables():
         if table.model is Client:
             continue  # the row in hand, cleared attribute by attribute
@@ -190,7 +185,9 @@ def update_client_facts(
     updated = validate_facts(facts, base=current_facts(client))
     _apply_facts(client, updated)
     session.flush()
-    record_event(session, ctx, "client.facts_updated", "client", client.id, fields=sorted(facts))
+    record_event(
+        session, ctx, AuditAction.client_facts_updated, "client", client.id, fields=sorted(facts)
+    )
     return client
 
 
@@ -209,7 +206,9 @@ def update_identity(
         setattr(client, f"sealed_{field}", sealed)
     indexes.set_indexes(client, wrapping_tenant_key(session, client.id), clean)
     session.flush()
-    record_event(session, ctx, "client.identity_updated", "client", client.id, fields=sorted(clean))
+    record_event(
+        session, ctx, AuditAction.client_identity_updated, "client", client.id, fields=sorted(clean)
+    )
     return client
 
 
@@ -225,7 +224,7 @@ def list_clients(
 ) -> ClientPage:
     """Newest first, one page; pseudonym and coarse facts only (no sealed column loaded).
     One row more than the page is read to know whether another page follows."""
-    require_casework(ctx)
+    require(ctx, Permission.casework)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     page = max(page, 1)
     offset = (page - 1) * per_page
@@ -257,7 +256,7 @@ _CLIENT_PAGE = (
 
 def find_by_code(session: Session, ctx: Actor, code: str) -> Client:
     """The client with this pseudonym ("k7 mora 42" finds K7-MORA-42)."""
-    require_casework(ctx)
+    require(ctx, Permission.casework)
     canonical = canonical_code(code)
     client = None
     if canonical is not None:
@@ -273,7 +272,7 @@ def search_identity(session: Session, ctx: Actor, field: str, value: str) -> lis
     XXX: the index is truncated, so it returns candidates shared by several people; each
     is decrypted and compared here, and only confirmed matches leave this function.
     """
-    require_casework(ctx)
+    require(ctx, Permission.casework)
     _check_search(field, value)
     column = getattr(Client, f"blind_index_{field}")
     wanted = {indexes.index_of(key, field, value) for key in live_tenant_keys(session)}
@@ -282,7 +281,9 @@ def search_identity(session: Session, ctx: Actor, field: str, value: str) -> lis
     )
     preload_client_keys(session, [c.id for c in candidates])
     matches = [c for c in candidates if _confirmed(session, c, field, value)]
-    record_event(session, ctx, "client.searched", None, None, field=field, matches=len(matches))
+    record_event(
+        session, ctx, AuditAction.client_searched, None, None, field=field, matches=len(matches)
+    )
     return sorted(matches, key=lambda c: c.code)
 
 
@@ -329,7 +330,7 @@ def reveal_field(session: Session, ctx: Actor, client_id: uuid.UUID, field: str)
     text = open_for_reveal(
         session, client.id, sealed, binding(session, "clients", field, client.id), ERASED
     )
-    record_event(session, ctx, "client.reveal", "client", client.id, field=field)
+    record_event(session, ctx, AuditAction.client_revealed, "client", client.id, field=field)
     return text
 
 
@@ -363,8 +364,7 @@ def erase_client(session: Session, ctx: Actor, client_id: uuid.UUID) -> Client:
     XXX: a backup taken before the erasure still holds the wrapped key, and the tenant
     and master keys that unwrap it, until that backup expires; see the README.
     """
-    if not ctx.has_any(Role.supervisor):
-        raise Forbidden(N_("Only a supervisor can erase a client."))
+    require(ctx, Permission.erase_client)
     client = get_client(session, ctx, client_id)
     if client.erased_at is not None:
         return client
@@ -378,5 +378,7 @@ def erase_client(session: Session, ctx: Actor, client_id: uuid.UUID) -> Client:
     _clear_sealed_records(session, client.id)
     client.erased_at = utcnow()
     session.flush()
-    record_event(session, ctx, "client.erased", "client", client.id, keys_destroyed=destroyed)
+    record_event(
+        session, ctx, AuditAction.client_erased, "client", client.id, keys_destroyed=destroyed
+    )
     return client

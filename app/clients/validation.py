@@ -15,10 +15,10 @@ from functools import cache
 from typing import Any
 
 from app.clients.models import SEALED_FIELDS
-from app.clients.regions import COUNTRIES
 from app.db.base import utcnow
 from app.errors import ValidationFailed
 from app.i18n import N_
+from app.regions import COUNTRIES
 from app.taxonomy import (
     AgeBand,
     FormOfExploitation,

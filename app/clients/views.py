@@ -25,9 +25,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from app.auth.access import in_organisation
+from app.auth.access import requires
 from app.auth.forms import ActionForm
-from app.auth.models import Role
+from app.auth.permissions import Permission
 from app.clients import service
 from app.clients.forms import (
     IDENTITY_LABELS,
@@ -41,14 +41,12 @@ from app.clients.forms import (
     region_name,
 )
 from app.clients.models import Client
-from app.clients.service import CASEWORK_ROLES
 from app.errors import NotFound, ValidationFailed
+from app.web.forms import form_errors, show_errors
 from app.web.i18n import translated_tables
 from app.web.request import actor, db
-from app.web.views import first_visible_field, form_errors, show_errors
 
 bp = Blueprint("clients", __name__)
-CASEWORK = CASEWORK_ROLES
 View = Response | str | tuple[str, int]
 
 
@@ -129,13 +127,13 @@ def _untouched_search_fields(form: SearchForm) -> Markup:
 
 
 @bp.route("/clients")
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def index() -> str:
     return _list_page(SearchForm())
 
 
 @bp.route("/clients/search", methods=["POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def search() -> View:
     form = SearchForm()
     results: list[Client] | None = None
@@ -143,7 +141,7 @@ def search() -> View:
         try:
             results = _search(form.kind.data, form.value.data)
         except ValidationFailed as error:
-            show_errors(form, error, first_visible_field(form))
+            show_errors(form, error)
     return _list_page(form, results), form_errors(form)
 
 
@@ -157,14 +155,14 @@ def _search(kind: str, value: str) -> list[Client]:
 
 
 @bp.route("/clients/new", methods=["GET", "POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def new() -> View:
     form = IntakeForm()
     if form.validate_on_submit():
         try:
             client = service.register_client(db(), actor(), form.facts(), form.identity())
         except ValidationFailed as error:
-            show_errors(form, error, first_visible_field(form))
+            show_errors(form, error)
         else:
             flash(_("Client %(code)s registered.", code=client.code))
             return redirect(url_for("clients.overview", client_id=client.id))
@@ -172,7 +170,7 @@ def new() -> View:
 
 
 @bp.route("/clients/<uuid:client_id>")
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def overview(client_id: uuid.UUID) -> str:
     return _overview(service.get_client(db(), actor(), client_id))
 
@@ -191,7 +189,7 @@ def _overview(client: Client, revealed: tuple[str, str | None] | None = None) ->
 
 
 @bp.route("/clients/<uuid:client_id>/reveal", methods=["POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def reveal(client_id: uuid.UUID) -> View:
     """The value is shown in this response only: nothing to bookmark, nothing cached."""
     client = service.get_client(db(), actor(), client_id)
@@ -203,7 +201,7 @@ def reveal(client_id: uuid.UUID) -> View:
 
 
 @bp.route("/clients/<uuid:client_id>/identity", methods=["GET", "POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def identity(client_id: uuid.UUID) -> View:
     client = service.get_client(db(), actor(), client_id)
     form = IdentityForm()
@@ -211,7 +209,7 @@ def identity(client_id: uuid.UUID) -> View:
         try:
             service.update_identity(db(), actor(), client.id, form.changes())
         except ValidationFailed as error:
-            show_errors(form, error, first_visible_field(form))
+            show_errors(form, error)
         else:
             flash(_("Identity saved."))
             return redirect(url_for("clients.overview", client_id=client.id))
@@ -226,7 +224,7 @@ def identity(client_id: uuid.UUID) -> View:
 
 
 @bp.route("/clients/<uuid:client_id>/facts", methods=["GET", "POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def facts(client_id: uuid.UUID) -> View:
     client = service.get_client(db(), actor(), client_id)
     form = FactsForm(data=_facts_data(client) if request.method == "GET" else None)
@@ -234,7 +232,7 @@ def facts(client_id: uuid.UUID) -> View:
         try:
             service.update_client_facts(db(), actor(), client.id, form.facts())
         except ValidationFailed as error:
-            show_errors(form, error, first_visible_field(form))
+            show_errors(form, error)
         else:
             flash(_("Facts saved."))
             return redirect(url_for("clients.overview", client_id=client.id))
@@ -250,7 +248,7 @@ def _facts_data(client: Client) -> dict[str, Any]:
 
 
 @bp.route("/clients/<uuid:client_id>/erase", methods=["GET", "POST"])
-@in_organisation(Role.supervisor)
+@requires(Permission.erase_client)
 def erase(client_id: uuid.UUID) -> View:
     client = service.get_client(db(), actor(), client_id)
     form = EraseForm()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, LargeBinary, String
+import uuid
+
+from sqlalchemy import ForeignKeyConstraint, Integer, LargeBinary, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, OptionalTimestamp, TenantScoped, Timestamp
@@ -34,3 +36,26 @@ class TenantKey(TenantScoped, Base):
     created_at: Mapped[Timestamp]
     #: Set once nothing is wrapped under this version any more; then it can be deleted.
     retired_at: Mapped[OptionalTimestamp]
+
+
+class ClientKey(TenantScoped, Base):
+    """The client's data key, wrapped by a tenant key version. Deleting ``wrapped`` (and
+    every backup holding it) erases the client: crypto-shredding."""
+
+    __tablename__ = "client_keys"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "client_id"], ["clients.tenant_id", "clients.id"], ondelete="CASCADE"
+        ),
+    )
+
+    client_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: Key id written into the client's sealed values, e.g. ``c1``.
+    key_id: Mapped[str] = mapped_column(String(16))
+    #: None once destroyed.
+    wrapped: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: Tenant key version (``t<n>``) that wraps it; rotation moves it to the active one.
+    tenant_key_id: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[Timestamp]
+    destroyed_at: Mapped[OptionalTimestamp]

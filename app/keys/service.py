@@ -9,10 +9,9 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.clients.models import ClientKey
 from app.db.base import utcnow
 from app.db.tenancy import current_tenant
-from app.keys.models import PlatformKey, TenantKey
+from app.keys.models import ClientKey, PlatformKey, TenantKey
 from app.settings import Settings
 from crypto import (
     DataKey,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from app.auth.access import caller, casework_blueprint
 from app.referrals import receiving, service
 from app.referrals.models import Referral
 from app.referrals.schemas import (
@@ -25,7 +26,7 @@ from app.referrals.schemas import (
     ReferralResponseArgs,
 )
 from app.tenants.models import Organisation
-from app.web.api import BEARER, casework_actor, casework_blueprint
+from app.web.api import BEARER
 from app.web.request import db
 
 blp = casework_blueprint(
@@ -39,7 +40,7 @@ REFERRAL = "/clients/<uuid:client_id>/referrals/<uuid:referral_id>"
 @blp.doc(security=BEARER)
 def partners() -> list[Organisation]:
     """Organisations on the platform this one can refer to."""
-    return service.referral_partners(db(), casework_actor())
+    return service.referral_partners(db(), caller())
 
 
 @blp.route("/clients/<uuid:client_id>/referrals")
@@ -47,7 +48,7 @@ def partners() -> list[Organisation]:
 @blp.doc(security=BEARER)
 def list_referrals(client_id: uuid.UUID) -> list[Referral]:
     """The client's referrals, newest first."""
-    return service.referrals_of(db(), casework_actor(), client_id)
+    return service.referrals_of(db(), caller(), client_id)
 
 
 @blp.route("/clients/<uuid:client_id>/referrals/platform", methods=["POST"])
@@ -57,7 +58,7 @@ def list_referrals(client_id: uuid.UUID) -> list[Referral]:
 def refer_on_platform(args: dict[str, Any], client_id: uuid.UUID) -> Referral:
     """Refer the client to another organisation on the platform; it receives the
     pseudonym code and coarse facts only."""
-    return service.refer_to_platform_organisation(db(), casework_actor(), client_id, **args)
+    return service.refer_to_platform_organisation(db(), caller(), client_id, **args)
 
 
 @blp.route("/clients/<uuid:client_id>/referrals/external", methods=["POST"])
@@ -67,7 +68,7 @@ def refer_on_platform(args: dict[str, Any], client_id: uuid.UUID) -> Referral:
 def refer_externally(args: dict[str, Any], client_id: uuid.UUID) -> Referral:
     """Record a referral to a partner off the platform: an organisation, the NRM, or a
     partner in another country (which then needs ``partner_country``)."""
-    return service.refer_externally(db(), casework_actor(), client_id, **args)
+    return service.refer_externally(db(), caller(), client_id, **args)
 
 
 @blp.route(f"{REFERRAL}/response", methods=["POST"])
@@ -76,7 +77,7 @@ def refer_externally(args: dict[str, Any], client_id: uuid.UUID) -> Referral:
 @blp.doc(security=BEARER)
 def record_response(args: dict[str, Any], client_id: uuid.UUID, referral_id: uuid.UUID) -> Referral:
     """Record the answer of a partner off the platform (accepted or declined)."""
-    ctx = casework_actor()
+    ctx = caller()
     referral = service.get_referral(db(), ctx, referral_id, client_id)
     return receiving.respond_to_referral(db(), ctx, referral, **args)
 
@@ -87,7 +88,7 @@ def record_response(args: dict[str, Any], client_id: uuid.UUID, referral_id: uui
 @blp.doc(security=BEARER)
 def complete(args: dict[str, Any], client_id: uuid.UUID, referral_id: uuid.UUID) -> Referral:
     """Close an accepted referral with its outcome."""
-    ctx = casework_actor()
+    ctx = caller()
     referral = service.get_referral(db(), ctx, referral_id, client_id)
     return service.complete_referral(db(), ctx, referral, args["outcome"].value)
 
@@ -97,7 +98,7 @@ def complete(args: dict[str, Any], client_id: uuid.UUID, referral_id: uuid.UUID)
 @blp.doc(security=BEARER)
 def cancel(client_id: uuid.UUID, referral_id: uuid.UUID) -> Referral:
     """Withdraw a referral that is not finished; the receiver sees it cancelled."""
-    ctx = casework_actor()
+    ctx = caller()
     referral = service.get_referral(db(), ctx, referral_id, client_id)
     return service.cancel_referral(db(), ctx, referral)
 
@@ -107,7 +108,7 @@ def cancel(client_id: uuid.UUID, referral_id: uuid.UUID) -> Referral:
 @blp.doc(security=BEARER)
 def incoming() -> list[Referral]:
     """The inbox: referrals received from other organisations, newest first."""
-    return receiving.incoming_referrals(db(), casework_actor())
+    return receiving.incoming_referrals(db(), caller())
 
 
 @blp.route("/referrals/incoming/<uuid:referral_id>/respond", methods=["POST"])
@@ -117,7 +118,7 @@ def incoming() -> list[Referral]:
 def respond(args: dict[str, Any], referral_id: uuid.UUID) -> dict[str, Any]:
     """Accept or decline a referral received; on acceptance, ``take_on`` registers the
     person as a client here under a new pseudonym code."""
-    ctx = casework_actor()
+    ctx = caller()
     taken = receiving.answer_incoming(db(), ctx, referral_id, **args)
     referral = receiving.get_incoming(db(), ctx, referral_id)
     return {"referral": referral, "client_id": taken.id if taken else None}

@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.assistance.fields import latest_day
+from app.audit.actions import AuditAction
 from app.audit.service import record_event
+from app.auth.permissions import Permission, require
 from app.clients.models import Client
-from app.clients.regions import REGION_CODES
-from app.clients.service import register_client, require_casework, unique_code
+from app.clients.service import register_client, unique_code
 from app.context import Actor
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n import N_
@@ -31,6 +31,7 @@ from app.referrals.service import (
     mirror_to_partner,
     require_status,
 )
+from app.regions import REGION_CODES
 from app.taxonomy import ReferralSource
 
 
@@ -43,7 +44,7 @@ def get_incoming(session: Session, ctx: Actor, referral_id: uuid.UUID) -> Referr
 
 def incoming_referrals(session: Session, ctx: Actor) -> list[Referral]:
     """The organisation's inbox: referrals received from other organisations, newest first."""
-    require_casework(ctx)
+    require(ctx, Permission.casework)
     return list(
         session.scalars(
             select(Referral)
@@ -63,7 +64,7 @@ def respond_to_referral(
 ) -> Referral:
     """Accept or decline: the receiver answers an incoming referral (and the sender's row
     follows); for a partner off the platform, the sender records the partner's answer."""
-    require_casework(ctx)
+    require(ctx, Permission.casework)
     if referral.direction is Direction.outgoing and referral.partner_kind not in EXTERNAL_KINDS:
         raise Conflict(N_("Only the receiving organisation can answer this referral."))
     require_status(referral, ReferralStatus.sent)
@@ -72,7 +73,7 @@ def respond_to_referral(
         errors["decision"] = [N_("Choose to accept or decline.")]
     if responded_on is None:
         errors["responded_on"] = [N_("Enter the date of the answer.")]
-    elif responded_on > (today or latest_day()):
+    elif responded_on > (today or ctx.today()):
         errors["responded_on"] = [N_("This date is in the future.")]
     elif responded_on < referral.sent_on:
         errors["responded_on"] = [N_("The answer cannot come before the referral was sent.")]
@@ -84,7 +85,12 @@ def respond_to_referral(
     if referral.direction is Direction.incoming:
         mirror_to_partner(session, referral, referral.status, responded_on)
     record_event(
-        session, ctx, "referral.responded", "referral", referral.id, decision=referral.status
+        session,
+        ctx,
+        AuditAction.referral_responded,
+        "referral",
+        referral.id,
+        decision=referral.status,
     )
     return referral
 
@@ -92,7 +98,7 @@ def respond_to_referral(
 def take_on_referral(session: Session, ctx: Actor, referral: Referral) -> Client:
     """Register the person of an accepted incoming referral as a client here, with the
     coarse facts the referral carried and a new pseudonym code."""
-    require_casework(ctx)
+    require(ctx, Permission.casework)
     if referral.direction is not Direction.incoming:
         raise NotFound(N_("No such referral."))
     require_status(referral, ReferralStatus.accepted)
@@ -102,7 +108,12 @@ def take_on_referral(session: Session, ctx: Actor, referral: Referral) -> Client
     referral.client_id = client.id
     session.flush()
     record_event(
-        session, ctx, "referral.taken_on", "referral", referral.id, client_id=str(client.id)
+        session,
+        ctx,
+        AuditAction.referral_taken_on,
+        "referral",
+        referral.id,
+        client_id=str(client.id),
     )
     return client
 

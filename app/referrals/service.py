@@ -26,16 +26,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.assistance.fields import latest_day
+from app.audit.actions import AuditAction
 from app.audit.service import record_event
+from app.auth.permissions import Permission, require
 from app.clients.models import Client
-from app.clients.regions import COUNTRIES
-from app.clients.service import get_client, require_casework
+from app.clients.service import get_client
 from app.context import Actor
 from app.db.tenancy import acting_in
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n import N_
 from app.referrals.models import Direction, PartnerKind, Referral, ReferralStatus
+from app.regions import COUNTRIES
 from app.taxonomy import ServiceCategory
 from app.tenants.models import Organisation
 
@@ -105,7 +106,7 @@ def _check_common(
 
 def referral_partners(session: Session, ctx: Actor) -> list[Organisation]:
     """Organisations on the platform this one can refer to: all others that are active."""
-    require_casework(ctx)
+    require(ctx, Permission.casework)
     return list(
         session.scalars(
             select(Organisation)
@@ -144,7 +145,7 @@ def refer_to_platform_organisation(
     client = get_client(session, ctx, client_id)
     receiver = _receiver(session, ctx, organisation_id)
     services, errors = _check_common(
-        services_requested, sent_on, include_identity, today or latest_day()
+        services_requested, sent_on, include_identity, today or ctx.today()
     )
     if errors:
         raise ValidationFailed(errors)
@@ -168,7 +169,12 @@ def refer_to_platform_organisation(
     session.flush()
     _deliver(session, ctx, outgoing, receiver.id)
     record_event(
-        session, ctx, "referral.sent", "referral", outgoing.id, partner_kind=outgoing.partner_kind
+        session,
+        ctx,
+        AuditAction.referral_sent,
+        "referral",
+        outgoing.id,
+        partner_kind=outgoing.partner_kind,
     )
     return outgoing
 
@@ -196,7 +202,7 @@ def _deliver(session: Session, ctx: Actor, outgoing: Referral, receiver_id: uuid
         record_event(
             session,
             Actor(ctx.user_id, receiver_id),
-            "referral.received",
+            AuditAction.referral_received,
             "referral",
             incoming.id,
         )
@@ -219,7 +225,7 @@ def refer_externally(
     partner in another country (which then needs the country)."""
     client = get_client(session, ctx, client_id)
     services, errors = _check_common(
-        services_requested, sent_on, include_identity, today or latest_day()
+        services_requested, sent_on, include_identity, today or ctx.today()
     )
     kind = PartnerKind(partner_kind) if partner_kind in PartnerKind.__members__ else None
     if kind not in EXTERNAL_KINDS:
@@ -252,7 +258,9 @@ def refer_externally(
     )
     session.add(referral)
     session.flush()
-    record_event(session, ctx, "referral.sent", "referral", referral.id, partner_kind=kind)
+    record_event(
+        session, ctx, AuditAction.referral_sent, "referral", referral.id, partner_kind=kind
+    )
     return referral
 
 
@@ -272,7 +280,7 @@ def get_referral(
     session: Session, ctx: Actor, referral_id: uuid.UUID, client_id: uuid.UUID | None = None
 ) -> Referral:
     """A referral of this organisation (of this client, when given); else not found."""
-    require_casework(ctx)
+    require(ctx, Permission.casework)
     referral = session.get(Referral, (ctx.tenant_id, referral_id))
     if referral is None or (client_id is not None and referral.client_id != client_id):
         raise NotFound(N_("No such referral."))
@@ -323,7 +331,7 @@ def require_status(referral: Referral, *allowed: ReferralStatus) -> None:
 
 def complete_referral(session: Session, ctx: Actor, referral: Referral, outcome: str) -> Referral:
     """The sender closes an accepted referral with its outcome."""
-    require_casework(ctx)
+    require(ctx, Permission.casework)
     if referral.direction is not Direction.outgoing:
         raise Conflict(N_("Only the referring organisation can close this referral."))
     require_status(referral, ReferralStatus.accepted)
@@ -333,18 +341,20 @@ def complete_referral(session: Session, ctx: Actor, referral: Referral, outcome:
     referral.outcome = outcome
     session.flush()
     mirror_to_partner(session, referral, ReferralStatus.completed)
-    record_event(session, ctx, "referral.completed", "referral", referral.id, outcome=outcome)
+    record_event(
+        session, ctx, AuditAction.referral_completed, "referral", referral.id, outcome=outcome
+    )
     return referral
 
 
 def cancel_referral(session: Session, ctx: Actor, referral: Referral) -> Referral:
     """The sender withdraws a referral that is not finished; the receiver sees it cancelled."""
-    require_casework(ctx)
+    require(ctx, Permission.casework)
     if referral.direction is not Direction.outgoing:
         raise Conflict(N_("Only the referring organisation can cancel this referral."))
     require_status(referral, ReferralStatus.sent, ReferralStatus.accepted)
     referral.status = ReferralStatus.cancelled
     session.flush()
     mirror_to_partner(session, referral, ReferralStatus.cancelled)
-    record_event(session, ctx, "referral.cancelled", "referral", referral.id)
+    record_event(session, ctx, AuditAction.referral_cancelled, "referral", referral.id)
     return referral

@@ -21,10 +21,12 @@ from app.assistance.forms import (
     EXPLOITATION_LABELS,
     GENDER_LABELS,
 )
-from app.auth.access import in_organisation
+from app.auth.access import requires
 from app.auth.forms import ActionForm
+from app.auth.permissions import Permission
+from app.auth.platform_forms import KIND_LABELS
 from app.clients.models import Client
-from app.clients.service import CASEWORK_ROLES, get_client
+from app.clients.service import get_client
 from app.db.base import utcnow
 from app.errors import NotFound, ValidationFailed
 from app.i18n import N_
@@ -39,17 +41,15 @@ from app.referrals.forms import (
     ResponseForm,
 )
 from app.referrals.models import Referral
-from app.tenants.forms import KIND_LABELS
 from app.tenants.models import Organisation
+from app.web.forms import form_errors, show_errors
 from app.web.request import actor, db, parse_uuid
-from app.web.views import form_errors, show_errors
 
 bp = Blueprint("referrals", __name__)
-CASEWORK = CASEWORK_ROLES
 
 
 @bp.route("/clients/<uuid:client_id>/referrals")
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def referrals(client_id: uuid.UUID) -> str:
     client = get_client(db(), actor(), client_id)
     rows = service.referrals_of(db(), actor(), client.id)
@@ -64,7 +64,7 @@ def referrals(client_id: uuid.UUID) -> str:
 
 
 @bp.route("/clients/<uuid:client_id>/referrals/platform", methods=["GET", "POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def refer_on_platform(client_id: uuid.UUID) -> Response | tuple[str, int]:
     client = get_client(db(), actor(), client_id)
     form = PlatformReferralForm()
@@ -92,7 +92,7 @@ def refer_on_platform(client_id: uuid.UUID) -> Response | tuple[str, int]:
 
 
 @bp.route("/clients/<uuid:client_id>/referrals/external", methods=["GET", "POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def refer_externally(client_id: uuid.UUID) -> Response | tuple[str, int]:
     client = get_client(db(), actor(), client_id)
     form = ExternalReferralForm()
@@ -137,7 +137,7 @@ def _form_page(
 
 
 @bp.route("/clients/<uuid:client_id>/referrals/<uuid:referral_id>")
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def referral(client_id: uuid.UUID, referral_id: uuid.UUID) -> str:
     client = get_client(db(), actor(), client_id)
     row = service.get_referral(db(), actor(), referral_id, client.id)
@@ -145,7 +145,7 @@ def referral(client_id: uuid.UUID, referral_id: uuid.UUID) -> str:
 
 
 @bp.route("/clients/<uuid:client_id>/referrals/<uuid:referral_id>/response", methods=["POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def record_response(client_id: uuid.UUID, referral_id: uuid.UUID) -> Response | tuple[str, int]:
     client = get_client(db(), actor(), client_id)
     row = service.get_referral(db(), actor(), referral_id, client.id)
@@ -164,7 +164,7 @@ def record_response(client_id: uuid.UUID, referral_id: uuid.UUID) -> Response | 
 
 
 @bp.route("/clients/<uuid:client_id>/referrals/<uuid:referral_id>/complete", methods=["POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def complete(client_id: uuid.UUID, referral_id: uuid.UUID) -> Response | tuple[str, int]:
     client = get_client(db(), actor(), client_id)
     row = service.get_referral(db(), actor(), referral_id, client.id)
@@ -177,7 +177,7 @@ def complete(client_id: uuid.UUID, referral_id: uuid.UUID) -> Response | tuple[s
 
 
 @bp.route("/clients/<uuid:client_id>/referrals/<uuid:referral_id>/cancel", methods=["POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def cancel(client_id: uuid.UUID, referral_id: uuid.UUID) -> Response:
     client = get_client(db(), actor(), client_id)
     row = service.get_referral(db(), actor(), referral_id, client.id)
@@ -188,13 +188,13 @@ def cancel(client_id: uuid.UUID, referral_id: uuid.UUID) -> Response:
 
 
 @bp.route("/referrals/incoming")
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def incoming() -> str:
     return _inbox(ResponseForm(), None)
 
 
 @bp.route("/referrals/incoming/<uuid:referral_id>/respond", methods=["POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def respond(referral_id: uuid.UUID) -> Response | tuple[str, int]:
     receiving.get_incoming(db(), actor(), referral_id)  # another organisation's id: 404
     form = ResponseForm()
@@ -216,7 +216,7 @@ def respond(referral_id: uuid.UUID) -> Response | tuple[str, int]:
 
 
 @bp.route("/referrals/incoming/<uuid:referral_id>/take-on", methods=["POST"])
-@in_organisation(*CASEWORK)
+@requires(Permission.casework)
 def take_on(referral_id: uuid.UUID) -> Response:
     row = receiving.get_incoming(db(), actor(), referral_id)
     if ActionForm().validate_on_submit():

@@ -7,6 +7,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit.actions import AuditAction
 from app.audit.service import record_event
 from app.context import Actor
 from app.db.tenancy import acting_in
@@ -61,7 +62,11 @@ def create_organisation(
     with acting_in(session, org.id):
         create_tenant_key(session, org.id)
         record_event(
-            session, Actor(ctx.user_id, org.id), "organisation.created", "organisation", org.id
+            session,
+            Actor(ctx.user_id, org.id),
+            AuditAction.organisation_created,
+            "organisation",
+            org.id,
         )
     return org
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
-from flask_babel import gettext
+from flask import Flask, Response, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_decimal, gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, default_exceptions
 
-from app.errors import HavenError, ValidationFailed
-from app.i18n import N_
+from app.errors import AuthenticationFailed, HavenError, ValidationFailed
+from app.i18n import N_, translated
+from app.web.extensions import login_manager
 
 log = logging.getLogger("haven.errors")
 
@@ -42,8 +43,12 @@ def render_error(
     status: int, message: str | None = None, fields: dict[str, list[str]] | None = None
 ) -> tuple[Response | str, int]:
     title = gettext(TITLES.get(status, TITLES[400]))
-    text = gettext(message) if message else gettext(EXPLANATIONS.get(status, EXPLANATIONS[400]))
-    translated_fields = {k: [gettext(m) for m in v] for k, v in (fields or {}).items()}
+    text = translated(
+        message or EXPLANATIONS.get(status, EXPLANATIONS[400]), gettext, format_decimal
+    )
+    translated_fields = {
+        k: [translated(m, gettext, format_decimal) for m in v] for k, v in (fields or {}).items()
+    }
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
         body: dict[str, object] = {"status": status, "error": title, "message": text}
         if translated_fields:
@@ -52,6 +57,19 @@ def render_error(
     return render_template(
         "error.html", status=status, title=title, message=text, fields=translated_fields
     ), status
+
+
+@login_manager.unauthorized_handler  # type: ignore[untyped-decorator]
+def _unauthorized() -> Response | tuple[str, int]:
+    if g.get("session_expired"):
+        raise AuthenticationFailed(N_("Your session has ended. Please sign in again."))
+    if request.path.startswith("/api/"):
+        raise AuthenticationFailed()
+    return redirect(url_for("auth.sign_in"))  # type: ignore[return-value]
+
+
+def _text(message: str) -> str:
+    return translated(message, gettext, format_decimal)
 
 
 def init_app(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Per-request state: the database session (unit of work), the signed-in principal, the actor.
+"""Per-request state: the database session (unit of work) and the actor.
 
 One session per request; committed once after the view if the response is a success or a
 redirect, rolled back otherwise, so a refused request writes nothing. The per-request
@@ -7,60 +7,15 @@ keyring of unwrapped keys lives in the session's ``info`` and is dropped with it
 
 from __future__ import annotations
 
-import functools
 import uuid
-from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g
-from flask_login import UserMixin, current_user
-from sqlalchemy import bindparam, func, select
+from flask_login import current_user
 
-from app.auth.models import Membership, Role, RoleGrant, User, UserSession
-from app.auth.service import organisations_of
-from app.auth.sessions import SessionOrganisation, find_session_and_organisation, touch
 from app.context import Actor
-from app.db import HavenSession, bind_actor, make_engine, make_sessionmaker, utcnow
+from app.db import HavenSession, make_engine, make_sessionmaker
 from app.keys.service import attach_keyring, drop_keyring
 from app.settings import Settings
-from app.tenants.models import Organisation
-from app.web.extensions import login_manager
-
-
-@dataclass(frozen=True)
-class ActiveMembership:
-    """The organisation this session acts in, the roles held there, and how many
-    organisations the person belongs to (one: the header needs no switcher)."""
-
-    tenant_id: uuid.UUID
-    roles: frozenset[Role]
-    organisation: SessionOrganisation | None = None
-    organisations: int = 1
-
-    @property
-    def locale(self) -> str | None:
-        return self.organisation.default_locale if self.organisation else None
-
-
-@dataclass
-class Principal(UserMixin):  # type: ignore[misc]
-    """The signed-in person for this request: account, server-side session, membership."""
-
-    token: str
-    user: User
-    user_session: UserSession
-    membership: ActiveMembership | None
-
-    def get_id(self) -> str:
-        return self.token
-
-    @functools.cached_property
-    def actor(self) -> Actor:
-        return Actor(
-            user_id=self.user.id,
-            tenant_id=self.membership.tenant_id if self.membership else None,
-            roles=self.membership.roles if self.membership else frozenset(),
-            is_platform_admin=self.user.is_platform_admin,
-        )
 
 
 def init_database(app: Flask, settings: Settings) -> None:
@@ -79,63 +34,17 @@ def db() -> HavenSession:
 
 
 def actor() -> Actor:
+    """Who is acting in this request: the signed-in principal's actor (``app.auth.principal``),
+    or nobody."""
     if current_user.is_authenticated:
-        principal: Principal = current_user._get_current_object()
-        return principal.actor
+        found: Actor = current_user.actor
+        return found
     return Actor(user_id=None, tenant_id=None)
 
 
 def settings() -> Settings:
     value: Settings = current_app.extensions["haven.settings"]
     return value
-
-
-@login_manager.user_loader  # type: ignore[untyped-decorator]
-def _load_principal(token: str) -> Principal | None:
-    session = db()
-    found = find_session_and_organisation(session, token)
-    if found is None:
-        return None
-    user_session, org = found
-    now = utcnow()
-    conf = settings()
-    if not user_session.is_live(now, conf.idle_timeout_minutes, conf.session_max_hours):
-        g.session_expired = True
-        return None
-    touch(user_session, now)
-    user = user_session.user
-    org_id = user_session.organisation_id
-    bind_actor(session, org_id, user.id)
-    membership = _active_membership(session, org, user.id)
-    return Principal(token, user, user_session, membership)
-
-
-def _active_membership(
-    session: HavenSession, org: SessionOrganisation | None, user_id: uuid.UUID
-) -> ActiveMembership | None:
-    """Roles in the session's organisation, and how many organisations the person belongs
-    to, in one query (every member holds a role)."""
-    if org is None:
-        return None
-    # The query that establishes the actor: its tenant and user predicates are explicit
-    # (and RLS holds on PostgreSQL), so it runs as a plain Core statement, without the
-    # ORM and the guard, which tripled its cost on every signed-in request.
-    rows = session.connection().execute(_ROLES, {"tenant_id": org.id, "user_id": user_id}).all()
-    if not rows:
-        return None
-    roles = frozenset(Role(role) for role, _count in rows)
-    return ActiveMembership(org.id, roles, org, organisations=rows[0][1])
-
-
-_GRANTS, _MEMBERSHIPS = RoleGrant.__table__.c, Membership.__table__.c
-#: Built once, like the session lookup: this runs on every signed-in request.
-_ROLES = select(
-    _GRANTS.role,
-    select(func.count())
-    .where(_MEMBERSHIPS.user_id == bindparam("user_id"))
-    .scalar_subquery()
-    .label("organisations"),
-).where(_GRANTS.tenant_id == bindparam("tenant_id"), _GRANTS.user_id == bindparam("user_id"))
 
 
 def init_app(app: Flask) -> None:
@@ -168,12 +77,3 @@ def parse_uuid(value: str) -> uuid.UUID | None:
         return uuid.UUID(value)
     except (ValueError, TypeError):
         return None
-
-
-def my_organisations() -> list[Organisation]:
-    """The signed-in user's organisations, read once per request (the header's switcher,
-    when there are several)."""
-    if "my_organisations" not in g:
-        g.my_organisations = organisations_of(db(), current_user.user.id)
-    found: list[Organisation] = g.my_organisations
-    return found

@@ -71,7 +71,7 @@ def test_record_list_and_reveal_services(world: ApiWorld, db: Any) -> None:
     url = f"{API}/clients/{cid}/services/{talk.json['id']}/reveal"
     assert world.post(url).json == {"record_id": talk.json["id"], "notes": SECRET}
     bind_actor(db, world.north.id, None)
-    reveal = db.scalar(select(AuditEvent).where(AuditEvent.action == "assistance.reveal"))
+    reveal = db.scalar(select(AuditEvent).where(AuditEvent.action == "service.revealed"))
     assert reveal is not None and reveal.target_id == talk.json["id"]
     assert world.get(f"{API}/grants").json[0]["code"] == "AMIF-1"
     subtypes = world.get(f"{API}/service-subtypes?category=counselling").json
@@ -169,12 +169,12 @@ def test_correct_a_service_and_its_notes(world: ApiWorld, db: Any) -> None:
     assert fixed.json["notes_recorded"] is True and SECRET not in fixed.get_data(as_text=True)
     no_sealed_keys(fixed.json)
     assert world.post(f"{url}/reveal").json["notes"] == SECRET
-    [event] = _events(db, world, "assistance.corrected")
+    [event] = _events(db, world, "service.corrected")
     assert event.details == {"fields": ["language", "quantity"]}
     assert world.patch(url, {"notes": "Calmer now"}).json["notes_recorded"] is True
     assert world.post(f"{url}/reveal").json["notes"] == "Calmer now"
     assert world.patch(url, {"notes": None}).json["notes_recorded"] is False
-    logged = sorted(e.details["fields"] for e in _events(db, world, "assistance.corrected"))
+    logged = sorted(e.details["fields"] for e in _events(db, world, "service.corrected"))
     assert logged == [["language", "quantity"], ["notes"], ["notes"]]
 
 
@@ -209,7 +209,7 @@ def test_remove_a_service_with_a_reason(world: ApiWorld, db: Any) -> None:
     removed = world.call("DELETE", f"{url}?reason=wrong_client")
     assert removed.status_code == 204 and removed.get_data() == b""
     assert world.get(f"{API}/clients/{cid}/services").json == []
-    [event] = _events(db, world, "assistance.removed")
+    [event] = _events(db, world, "service.removed")
     assert (event.target_id, event.details) == (record["id"], {"reason": "wrong_client"})
     assert world.call("DELETE", f"{url}?reason=duplicate").status_code == 404
 

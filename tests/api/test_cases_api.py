@@ -65,7 +65,7 @@ def test_risk_register_with_sealed_notes(world: ApiWorld, db) -> None:  # type: 
     assert SECRET not in listed.get_data(as_text=True)
     assert world.post(f"{url}/reveal").json == {"risk_id": risk["id"], "notes": SECRET}
     bind_actor(db, world.north.id, None)
-    reveal = db.scalar(select(AuditEvent).where(AuditEvent.action == "case.reveal"))
+    reveal = db.scalar(select(AuditEvent).where(AuditEvent.action == "case.revealed"))
     assert reveal is not None and reveal.target_id == risk["id"]
     assert world.post(f"{url}/close").json["closed_at"]
     assert world.post(f"{url}/close").status_code == 409

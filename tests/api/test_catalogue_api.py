@@ -68,7 +68,7 @@ def test_supervisor_corrects_a_grant(world: ApiWorld) -> None:
         "AMIF-2", "1500.50", "Shelter",
     )  # fmt: skip
     assert world.get(f"{API}/grants").json[0]["code"] == "AMIF-2"
-    [event] = _audit(world, "grants.updated")
+    [event] = _audit(world, "grant.updated")
     assert event.details == {"fields": ["budget", "code"]}
 
 
@@ -100,7 +100,7 @@ def test_bad_grant_input_is_refused_per_field(world: ApiWorld) -> None:
         ({"id": str(uuid.uuid4())}, ("id",)),
     ):
         refused(world, "PATCH", url, body, *names, role="supervisor")
-    assert _audit(world, "grants.updated") == []
+    assert _audit(world, "grant.updated") == []
 
 
 def test_supervisor_renames_a_subtype(world: ApiWorld) -> None:
@@ -118,11 +118,11 @@ def test_supervisor_renames_a_subtype(world: ApiWorld) -> None:
         "name": "Legal advice",
         "retired": False,
     }
-    [event] = _audit(world, "service_subtypes.updated")
+    [event] = _audit(world, "service_subtype.updated")
     assert event.details == {"fields": ["name"]}
     retired = world.patch(url, {"retired": True}, role="supervisor")
     assert retired.status_code == 200 and retired.json["retired"] is True
-    assert len(_audit(world, "service_subtypes.retired")) == 1
+    assert len(_audit(world, "service_subtype.retired")) == 1
     listed = world.get(f"{API}/service-subtypes").json
     assert [s["retired"] for s in listed if s["id"] == ids["subtype"]] == [True]
 
@@ -144,7 +144,7 @@ def test_deleting_is_refused_while_in_use_then_allowed(world: ApiWorld) -> None:
         actions = session.scalars(
             select(AuditEvent.action).where(AuditEvent.action.like("%deleted"))
         )
-        assert sorted(actions) == ["grants.deleted", "service_subtypes.deleted"]
+        assert sorted(actions) == ["grant.deleted", "service_subtype.deleted"]
 
 
 def test_the_manager_routes_are_documented_with_a_summary(world: ApiWorld) -> None:

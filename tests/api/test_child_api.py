@@ -52,7 +52,7 @@ def test_a_supervisor_token_records_and_reveals_the_child_module(world: ApiWorld
     revealed = world.post(f"{url}/child/reveal", {"field": "guardian"}, **SUP)
     assert revealed.json == {"case_id": case_id, "field": "guardian", "value": SECRET}
     bind_actor(db, world.north.id, None)
-    reveals = db.scalars(select(AuditEvent).where(AuditEvent.action == "case.reveal")).all()
+    reveals = db.scalars(select(AuditEvent).where(AuditEvent.action == "case.revealed")).all()
     assert [(e.target_id, e.details["fields"]) for e in reveals] == [(case_id, ["guardian"])]
     assert reveals[0].api_token_id is not None
     for event in db.scalars(select(AuditEvent)):

@@ -77,7 +77,7 @@ def test_reveal_returns_plaintext_and_is_audited(world: ApiWorld, db) -> None:  
     empty = world.post(f"{API}/clients/{client['id']}/reveal", {"field": "address"}).json
     assert empty == {"field": "address", "value": None}
     bind_actor(db, world.north.id, None)
-    reveals = db.scalars(select(AuditEvent).where(AuditEvent.action == "client.reveal")).all()
+    reveals = db.scalars(select(AuditEvent).where(AuditEvent.action == "client.revealed")).all()
     assert [(e.target_id, e.details["field"]) for e in reveals] == [(client["id"], "name")]
     assert all(SCRIPT not in str(e.details) for e in reveals)
     # The integration that revealed is on record, though no person signed in.

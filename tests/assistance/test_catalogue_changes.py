@@ -69,7 +69,7 @@ def test_managers_correct_a_grant_and_the_audit_names_fields_only(in_north, orgs
     )
     assert done.changed == ("budget", "code")
     assert (grant.code, grant.budget, grant.name) == ("AMIF-2026-18", None, "Shelter places")
-    [event] = events(in_north, "grants.updated")
+    [event] = events(in_north, "grant.updated")
     assert event.details == {"fields": ["budget", "code"]}
     assert event.target_id == str(grant.id)
     assert "AMIF" not in repr(event.details)
@@ -78,7 +78,7 @@ def test_managers_correct_a_grant_and_the_audit_names_fields_only(in_north, orgs
 def test_nothing_changed_writes_nothing(in_north, orgs, grant):
     same = {"code": " AMIF-2026-17 ", "budget": "120000.00", "currency": "eur"}
     assert grants.correct_grant(in_north, orgs.north_admin, grant.id, same).changed == ()
-    assert events(in_north, "grants.updated") == []
+    assert events(in_north, "grant.updated") == []
 
 
 def test_caseworkers_cannot_correct_or_delete(in_north, orgs, grant, subtype):
@@ -111,7 +111,7 @@ def test_correction_applies_the_rules_of_creation(change, field, in_north, orgs,
         grants.correct_grant(in_north, orgs.north_admin, grant.id, {"name": "New", **change})
     assert field in caught.value.fields
     assert grant.name == "Shelter places"
-    assert events(in_north, "grants.updated") == []
+    assert events(in_north, "grant.updated") == []
 
 
 def test_a_code_taken_by_another_grant_is_refused_its_own_is_not(in_north, orgs, grant):
@@ -148,7 +148,7 @@ def test_rename_a_subtype_unique_within_its_category(in_north, orgs, subtype, ch
     assert caught.value.fields == {"name": ["This category already has a type of this name."]}
     done = grants.rename_subtype(in_north, orgs.north_supervisor, subtype.id, {"name": "Dental"})
     assert done.changed == ("name",) and subtype.name == "Dental"
-    [event] = events(in_north, "service_subtypes.updated")
+    [event] = events(in_north, "service_subtype.updated")
     assert event.details == {"fields": ["name"]}
     # Records keep the same subtype and so show its new name.
     assert {r.subtype_id for r in in_north.scalars(select(AssistanceRecord))} == {subtype.id}
@@ -161,7 +161,7 @@ def test_rename_refuses_bad_input(change, in_north, orgs, subtype):
     with pytest.raises(ValidationFailed):
         grants.rename_subtype(in_north, orgs.north_admin, subtype.id, change)
     assert (subtype.category, subtype.name) == ("legal", "Aid")
-    assert events(in_north, "service_subtypes.updated") == []
+    assert events(in_north, "service_subtype.updated") == []
 
 
 def test_unused_grant_and_subtype_can_be_deleted_and_it_is_audited(in_north, orgs, grant, subtype):
@@ -169,8 +169,8 @@ def test_unused_grant_and_subtype_can_be_deleted_and_it_is_audited(in_north, org
     grants.delete_subtype(in_north, orgs.north_supervisor, subtype.id)
     assert in_north.scalars(select(Grant)).all() == []
     assert in_north.scalars(select(ServiceSubtype)).all() == []
-    assert [e.target_id for e in events(in_north, "grants.deleted")] == [str(grant.id)]
-    assert [e.target_id for e in events(in_north, "service_subtypes.deleted")] == [str(subtype.id)]
+    assert [e.target_id for e in events(in_north, "grant.deleted")] == [str(grant.id)]
+    assert [e.target_id for e in events(in_north, "service_subtype.deleted")] == [str(subtype.id)]
 
 
 def test_used_grant_and_subtype_cannot_be_deleted(in_north, orgs, grant, subtype, charged):
@@ -181,7 +181,7 @@ def test_used_grant_and_subtype_cannot_be_deleted(in_north, orgs, grant, subtype
         grants.delete_subtype(in_north, orgs.north_admin, subtype.id)
     assert len(in_north.scalars(select(Grant)).all()) == 1
     assert len(in_north.scalars(select(ServiceSubtype)).all()) == 1
-    assert events(in_north, "grants.deleted") == []
+    assert events(in_north, "grant.deleted") == []
 
 
 def test_another_organisations_ids_are_not_found(db, in_north, orgs, grant, subtype):
@@ -201,10 +201,10 @@ def test_another_organisations_ids_are_not_found(db, in_north, orgs, grant, subt
     bind_actor(db, orgs.north.id, None)
     assert (grant.name, subtype.name, subtype.retired_at) == ("Shelter places", "Aid", None)
     changes = select(AuditEvent.action).where(
-        AuditEvent.action.startswith("grants.") | AuditEvent.action.startswith("service_subtypes.")
+        AuditEvent.action.startswith("grant.") | AuditEvent.action.startswith("service_subtype.")
     )
     # Only north's own creations: none of south's attempts was recorded.
-    assert sorted(in_north.scalars(changes)) == ["grants.created", "service_subtypes.created"]
+    assert sorted(in_north.scalars(changes)) == ["grant.created", "service_subtype.created"]
 
 
 def test_a_record_saved_after_the_check_still_stops_the_deletion(in_north, orgs, grant, charged):
@@ -243,16 +243,16 @@ def test_a_retired_subtype_is_refused_for_new_records_and_kept_by_old_ones(
 
     grants.retire_subtype(in_north, orgs.north_admin, subtype.id, False)
     assert service.record_service(in_north, orgs.north_worker, north_client, new).subtype_id
-    assert [len(events(in_north, f"service_subtypes.{a}")) for a in ("retired", "reinstated")] == [
+    assert [len(events(in_north, f"service_subtype.{a}")) for a in ("retired", "reinstated")] == [
         1,
         1,
     ]
 
 
 def test_creating_a_grant_or_a_type_is_audited_without_values(in_north, orgs, grant, subtype):
-    [created] = events(in_north, "grants.created")
+    [created] = events(in_north, "grant.created")
     assert created.target_id == str(grant.id) and "AMIF" not in str(created.details)
-    [made] = events(in_north, "service_subtypes.created")
+    [made] = events(in_north, "service_subtype.created")
     assert made.target_id == str(subtype.id) and "Aid" not in str(made.details)
 
 

@@ -50,7 +50,7 @@ def test_supervisor_corrects_a_grant(client, db, world, north_data):
     assert response.status_code == 302
     assert "Grant corrected." in client.get("/settings/grants").get_data(as_text=True)
     assert the_grant(db, world).code == "NORTH-2"
-    [event] = audited(db, world, "grants.updated")
+    [event] = audited(db, world, "grant.updated")
     assert event.details == {"fields": ["code"]}
 
 
@@ -73,7 +73,7 @@ def test_dates_that_leave_a_service_outside_are_refused_in_the_users_language(
         assert response.status_code == 422 and message in page
         assert 'class="error-summary"' in page
     assert the_grant(db, world).starts_on == grant.starts_on
-    assert audited(db, world, "grants.updated") == []
+    assert audited(db, world, "grant.updated") == []
 
 
 def test_a_grant_in_use_cannot_be_deleted_and_says_so(client, db, world, north_data):
@@ -86,7 +86,7 @@ def test_a_grant_in_use_cannot_be_deleted_and_says_so(client, db, world, north_d
         as_text=True
     )
     north_unchanged(db, world)
-    assert audited(db, world, "grants.deleted") == []
+    assert audited(db, world, "grant.deleted") == []
 
 
 def test_rename_then_delete_an_unused_service_type(client, db, world, north_data):
@@ -102,8 +102,8 @@ def test_rename_then_delete_an_unused_service_type(client, db, world, north_data
     assert "Service type renamed." in page and "Rights and options" in page
     assert client.post(f"{url}/delete", data={"csrf_token": token}).status_code == 302
     assert stored(db, world.north, ServiceSubtype) == 0
-    assert len(audited(db, world, "service_subtypes.updated")) == 1
-    assert len(audited(db, world, "service_subtypes.deleted")) == 1
+    assert len(audited(db, world, "service_subtype.updated")) == 1
+    assert len(audited(db, world, "service_subtype.deleted")) == 1
 
 
 def _routes(ids):
@@ -136,7 +136,7 @@ def test_another_organisations_ids_are_not_found(client, db, factory, world, nor
     north_unchanged(db, world)
     assert the_grant(db, world).code == "NORTH-1"
     bind_actor(db, world.south.id, None)
-    assert db.scalars(select(AuditEvent).where(AuditEvent.action.like("grants.%"))).all() == []
+    assert db.scalars(select(AuditEvent).where(AuditEvent.action.like("grant.%"))).all() == []
 
 
 def test_forms_without_a_csrf_token_change_nothing(client, db, world, north_data):
@@ -164,5 +164,5 @@ def test_a_service_type_no_longer_offered_leaves_the_record_form(client, db, wor
         client.post(f"{url}/retire", data={"retired": "0", "csrf_token": token}).status_code == 302
     )
     assert option in client.get(form).get_data(as_text=True)
-    assert len(audited(db, world, "service_subtypes.retired")) == 1
-    assert len(audited(db, world, "service_subtypes.reinstated")) == 1
+    assert len(audited(db, world, "service_subtype.retired")) == 1
+    assert len(audited(db, world, "service_subtype.reinstated")) == 1

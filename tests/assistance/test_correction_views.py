@@ -91,7 +91,7 @@ def test_correcting_keeps_the_notes_when_the_box_is_empty(client, db, world, nor
     assert "Service corrected." in client.get(response.headers["Location"]).get_data(as_text=True)
     [record] = current(db, world)
     assert record.quantity == 3 and record.sealed_notes is not None
-    [entry] = audit(db, world, "assistance.corrected")
+    [entry] = audit(db, world, "service.corrected")
     assert entry.details == {"fields": ["quantity"]}
     assert entry.actor_id == world.worker.user.id
     again = client.post(url, data=edit_form(quantity="3", csrf_token=token))
@@ -142,7 +142,7 @@ def test_bad_corrections_get_422_with_messages_and_change_nothing(
     assert 'class="error-summary"' in page and message in page
     [record] = current(db, world)
     assert (record.language, record.quantity, record.started_on) == ("ru", 1, DAY)
-    assert audit(db, world, "assistance.corrected") == []
+    assert audit(db, world, "service.corrected") == []
 
 
 def test_bad_input_is_explained_in_french_and_russian(client, world, north_record):
@@ -190,7 +190,7 @@ def test_removal_asks_for_a_reason_then_deletes(client, db, world, north_record)
     assert done.status_code == 302
     assert "Service record removed." in client.get(done.headers["Location"]).get_data(as_text=True)
     assert current(db, world) == []
-    [entry] = audit(db, world, "assistance.removed")
+    [entry] = audit(db, world, "service.removed")
     assert entry.details == {"reason": "duplicate"} and entry.target_id == str(record_id)
     assert client.get(url).status_code == 404
 

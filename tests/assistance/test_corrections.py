@@ -65,7 +65,7 @@ def test_a_correction_changes_only_the_given_fields(in_north, orgs, recorded):
 def test_the_audit_event_names_the_changed_fields_and_no_value(in_north, orgs, recorded):
     _, record = recorded
     correct(in_north, orgs.north_supervisor, record, language="uk", notes="Moved to Lviv")
-    [entry] = events(in_north, "assistance.corrected")
+    [entry] = events(in_north, "service.corrected")
     assert entry.target_id == str(record.id)
     assert entry.actor_id == orgs.north_supervisor.user_id
     assert entry.details == {"fields": ["language", "notes"]}
@@ -77,7 +77,7 @@ def test_nothing_changed_writes_nothing(in_north, orgs, recorded):
     _, record = recorded
     done = correct(in_north, orgs.north_worker, record, quantity=Decimal("1.00"), language="ru")
     assert done.changed == ()
-    assert events(in_north, "assistance.corrected") == []
+    assert events(in_north, "service.corrected") == []
 
 
 @pytest.mark.parametrize(
@@ -107,7 +107,7 @@ def test_the_rules_of_recording_apply(in_north, orgs, recorded, changes, field):
     before = corrections.recorded_fields(record)
     assert field in refused(in_north, orgs.north_worker, record, **changes)
     assert corrections.recorded_fields(record) == before
-    assert events(in_north, "assistance.corrected") == []
+    assert events(in_north, "service.corrected") == []
 
 
 def test_a_grant_must_cover_the_corrected_dates(in_north, orgs, recorded):
@@ -141,7 +141,7 @@ def test_notes_can_be_cleared(in_north, orgs, recorded, changes):
     _, record = recorded
     assert correct(in_north, orgs.north_worker, record, **changes).changed == ("notes",)
     assert record.sealed_notes is None
-    assert events(in_north, "assistance.corrected")[0].details == {"fields": ["notes"]}
+    assert events(in_north, "service.corrected")[0].details == {"fields": ["notes"]}
 
 
 def test_clearing_absent_notes_changes_nothing(in_north, orgs, make_client):
@@ -166,7 +166,7 @@ def test_records_of_an_erased_client_are_frozen(in_north, orgs, recorded):
         corrections.remove_service(in_north, orgs.north_worker, client_id, record.id, "duplicate")
     assert record.quantity == 1
     assert in_north.scalars(select(AssistanceRecord)).all() == [record]
-    assert events(in_north, "assistance.corrected") == events(in_north, "assistance.removed") == []
+    assert events(in_north, "service.corrected") == events(in_north, "service.removed") == []
 
 
 def test_only_caseworkers_and_supervisors_correct_and_remove(in_north, orgs, recorded):
@@ -209,7 +209,7 @@ def test_another_organisations_records_are_not_found(in_north, orgs, make_client
         )
     with pytest.raises(NotFound):
         corrections.remove_service(in_north, orgs.north_worker, foreign, south_record, "duplicate")
-    assert events(in_north, "assistance.corrected") == events(in_north, "assistance.removed") == []
+    assert events(in_north, "service.corrected") == events(in_north, "service.removed") == []
 
 
 def test_removal_deletes_the_record_and_logs_the_reason_only(in_north, orgs, recorded):
@@ -220,7 +220,7 @@ def test_removal_deletes_the_record_and_logs_the_reason_only(in_north, orgs, rec
     )
     assert code == corrections.RemovalReason.never_delivered
     assert in_north.scalars(select(AssistanceRecord)).all() == []
-    [entry] = events(in_north, "assistance.removed")
+    [entry] = events(in_north, "service.removed")
     assert (entry.target_type, entry.target_id) == ("assistance_record", str(record_id))
     assert entry.details == {"reason": "never_delivered"}
 
@@ -239,7 +239,7 @@ def test_removal_needs_a_reason_from_the_list(in_north, orgs, recorded, reason, 
         corrections.remove_service(in_north, orgs.north_worker, client_id, record.id, reason)
     assert caught.value.fields == {"reason": [message]}
     assert in_north.scalars(select(AssistanceRecord)).all() == [record]
-    assert events(in_north, "assistance.removed") == []
+    assert events(in_north, "service.removed") == []
 
 
 def test_group_records_are_corrected_and_removed_one_by_one(in_north, orgs, make_client):

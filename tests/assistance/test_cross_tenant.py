@@ -60,7 +60,7 @@ def north_unchanged(db, world) -> None:
     assert stored(db, world.north, Grant) == 1
     assert stored(db, world.north, ServiceSubtype) == 1
     assert stored(db, world.north, AnonymousContact) == 1
-    reveals = db.scalars(select(AuditEvent).where(AuditEvent.action == "assistance.reveal"))
+    reveals = db.scalars(select(AuditEvent).where(AuditEvent.action == "service.revealed"))
     assert reveals.all() == []
 
 
@@ -92,7 +92,7 @@ def test_revealing_foreign_notes_is_not_found(client, db, world, north_data, mak
     north_unchanged(db, world)
     bind_actor(db, world.south.id, None)
     assert (
-        db.scalars(select(AuditEvent).where(AuditEvent.action == "assistance.reveal")).all() == []
+        db.scalars(select(AuditEvent).where(AuditEvent.action == "service.revealed")).all() == []
     )
 
 
@@ -182,7 +182,7 @@ def test_correcting_or_removing_foreign_records_is_not_found(
     record = db.scalar(select(AssistanceRecord))
     assert record.quantity == 1 and record.sealed_notes is not None
     changes = select(AuditEvent).where(
-        AuditEvent.action.in_(["assistance.corrected", "assistance.removed"])
+        AuditEvent.action.in_(["service.corrected", "service.removed"])
     )
     assert db.scalars(changes).all() == []
     bind_actor(db, world.south.id, None)

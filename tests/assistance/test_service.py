@@ -197,11 +197,11 @@ def test_notes_are_sealed_limited_and_revealed_with_an_audit_event(in_north, org
     )
     assert raw and b"Ivanov" not in raw and secret.encode() not in raw
     assert not in_north.scalars(
-        select(AuditEvent).where(AuditEvent.action == "assistance.reveal")
+        select(AuditEvent).where(AuditEvent.action == "service.revealed")
     ).all()
     text = service.reveal_service_notes(in_north, orgs.north_worker, client_id, record.id)
     assert text == secret
-    event = in_north.scalar(select(AuditEvent).where(AuditEvent.action == "assistance.reveal"))
+    event = in_north.scalar(select(AuditEvent).where(AuditEvent.action == "service.revealed"))
     assert event.target_id == str(record.id) and event.actor_id == orgs.north_worker.user_id
     assert "Ivanov" not in str(event.details)
 
@@ -218,7 +218,7 @@ def test_damaged_or_moved_notes_are_refused_as_unreadable_not_a_server_error(
     with pytest.raises(FieldUnreadable):
         service.reveal_service_notes(in_north, orgs.north_worker, client_id, second.id)
     assert not in_north.scalars(
-        select(AuditEvent).where(AuditEvent.action == "assistance.reveal")
+        select(AuditEvent).where(AuditEvent.action == "service.revealed")
     ).all()
 
 

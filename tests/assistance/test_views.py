@@ -85,7 +85,7 @@ def test_bad_input_gets_422_with_messages_and_stores_nothing(client, db, world, 
          "The quantity must be more than zero."),
         ({"started_on": future}, "This date is in the future."),
         ({"started_on": "yesterday"}, "Not a valid date value"),
-        ({"notes": "x" * 20_000}, "Notes may be at most 10,000 characters long."),
+        ({"notes": "x" * 20_000}, "At most 10,000 characters."),
     ]  # fmt: skip
     for change, message in cases:
         response = post_service(client, client_id, **change)
@@ -121,7 +121,7 @@ def test_notes_are_sealed_and_revealing_them_is_audited(client, db, world, make_
     assert shown.status_code == 200 and secret in shown.get_data(as_text=True)
     assert "Ivanov" not in shown.get_data(as_text=True).split("<title>")[1].split("</title>")[0]
     stored(db, world.north, AuditEvent)
-    events = db.scalars(select(AuditEvent).where(AuditEvent.action == "assistance.reveal")).all()
+    events = db.scalars(select(AuditEvent).where(AuditEvent.action == "service.revealed")).all()
     assert [e.target_id for e in events] == [str(record.id)]
 
 

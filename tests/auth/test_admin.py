@@ -72,7 +72,7 @@ def test_admin_invites_a_new_person_who_gets_a_one_time_password(client, factory
     members = db.scalars(select(Membership)).unique().all()
     new = [m for m in members if m.user.email == "new.person@north.org"]
     assert new and new[0].roles == {"caseworker", "supervisor"}
-    assert db.scalar(select(func.count()).where(AuditEvent.action == "members.added")) >= 1
+    assert db.scalar(select(func.count()).where(AuditEvent.action == "member.added")) >= 1
 
 
 def test_invite_with_bad_input_stores_nothing(client, factory, db):
@@ -139,7 +139,7 @@ def test_admin_changes_roles_and_revokes_sessions(app, client, factory, db):
     assert live == 0
     bind_actor(db, north.id, None)
     actions = set(db.scalars(select(AuditEvent.action)).all())
-    assert {"members.roles_assigned", "members.sessions_revoked"} <= actions
+    assert {"member.roles_assigned", "member.sessions_revoked"} <= actions
 
 
 def test_switcher_refuses_unknown_and_foreign_organisations(client, factory):

@@ -209,7 +209,7 @@ def test_child_section_for_the_assigned_caseworker(client, world, work, new_clie
     revealed = _post(client, client_id, f"cases/{case_id}/child/reveal")
     assert revealed.status_code == 200 and SECRET in revealed.get_data(as_text=True)
     assert SECRET not in revealed.get_data(as_text=True).split("<title>")[1].split("</title>")[0]
-    assert count(work, world.north, AuditEvent, AuditEvent.action == "case.reveal") == 1
+    assert count(work, world.north, AuditEvent, AuditEvent.action == "case.revealed") == 1
     assert client.get(f"/clients/{client_id}/cases/{case_id}/child/reveal").status_code == 405
 
 
@@ -241,7 +241,7 @@ def test_child_section_is_hidden_and_refused_for_other_caseworkers(
         assert response.status_code == 403 and SECRET not in response.get_data(as_text=True)
     with work(world.north) as (session, _ctx):
         assert session.scalar(select(ChildDetails.schooling)) == "enrolled"
-    assert count(work, world.north, AuditEvent, AuditEvent.action == "case.reveal") == 0
+    assert count(work, world.north, AuditEvent, AuditEvent.action == "case.revealed") == 0
 
 
 def test_supervisor_sees_every_child_section(client, world, new_client, new_case):

@@ -70,7 +70,7 @@ def test_other_caseworkers_of_the_organisation_are_refused(world, work, child_ca
     with work(world.north) as (session, _ctx):
         details = session.scalar(select(ChildDetails))
         assert details.schooling == "enrolled" and details.sealed_guardian is not None
-    assert count(work, world.north, AuditEvent, AuditEvent.action == "case.reveal") == 0
+    assert count(work, world.north, AuditEvent, AuditEvent.action == "case.revealed") == 0
 
 
 def test_assignment_by_a_supervisor_opens_the_module_to_a_caseworker(world, work, child_case):
@@ -105,7 +105,7 @@ def test_guardian_and_contact_are_sealed_and_revealed_with_an_audit_event(world,
         secrets = children.reveal_child_details(session, ctx, client_id, case_id)
     assert (secrets.guardian, secrets.child_protection_contact) == (SECRET, CONTACT)
     with work(world.north) as (session, _ctx):
-        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "case.reveal"))
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "case.revealed"))
     assert event.target_type == "case" and event.target_id == str(case_id)
     assert event.details == {"fields": ["child_protection_contact", "guardian"]}
     assert event.actor_id == world.worker.user.id
@@ -136,7 +136,7 @@ def test_nothing_recorded_reveals_nothing_and_logs_nothing(world, work, child_ca
     with work(world.north, world.worker) as (session, ctx):
         secrets = children.reveal_child_details(session, ctx, client_id, case_id)
     assert secrets == children.ChildSecrets(None, None)
-    assert count(work, world.north, AuditEvent, AuditEvent.action == "case.reveal") == 0
+    assert count(work, world.north, AuditEvent, AuditEvent.action == "case.revealed") == 0
 
 
 @pytest.mark.parametrize(
@@ -175,5 +175,5 @@ def test_a_reveal_of_one_field_opens_and_audits_that_field_only(world, work, chi
     with work(world.north, world.supervisor, ("supervisor",)) as (session, ctx):
         secrets = children.reveal_child_details(session, ctx, client_id, case_id, ["guardian"])
         assert (secrets.guardian, secrets.child_protection_contact) == (SECRET, None)
-        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "case.reveal"))
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "case.revealed"))
         assert event is not None and event.details["fields"] == ["guardian"]

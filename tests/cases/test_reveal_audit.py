@@ -1,4 +1,4 @@
-"""Nothing in the cases domain produces plaintext without a ``case.reveal`` audit event."""
+"""Nothing in the cases domain produces plaintext without a ``case.revealed`` audit event."""
 
 from __future__ import annotations
 
@@ -32,7 +32,11 @@ def _audits_reveal(node: ast.AST) -> bool:
         isinstance(call, ast.Call)
         and isinstance(call.func, ast.Name)
         and call.func.id == "record_event"
-        and any(isinstance(a, ast.Constant) and a.value == "case.reveal" for a in call.args)
+        and any(
+            (isinstance(a, ast.Constant) and a.value == "case.revealed")
+            or (isinstance(a, ast.Attribute) and a.attr == "case_revealed")
+            for a in call.args
+        )
         for call in ast.walk(node)
     )
 

@@ -51,7 +51,7 @@ def test_caseworker_adds_a_risk_and_reveals_its_notes(client, world, work, new_c
     assert revealed.status_code == 200
     assert SECRET in revealed.get_data(as_text=True)
     with work(world.north) as (session, _ctx):
-        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "case.reveal"))
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "case.revealed"))
     assert event.target_id == str(risk_id) and event.actor_id == world.worker.user.id
 
 

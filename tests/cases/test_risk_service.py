@@ -42,7 +42,7 @@ def _add(work, org, client_id, case_id, notes=SECRET, review_on=None, **values):
 
 def _reveals(work, org):
     with work(org) as (session, _ctx):
-        return session.scalars(select(AuditEvent).where(AuditEvent.action == "case.reveal")).all()
+        return session.scalars(select(AuditEvent).where(AuditEvent.action == "case.revealed")).all()
 
 
 def test_risk_notes_are_sealed_in_the_row(world, work, case):

@@ -133,6 +133,6 @@ def test_canary_never_stored_logged_or_audited_in_plaintext(app, client, casewor
 
         bind_actor(session, casework.north.id, None)
         events = session.scalars(select(AuditEvent)).all()
-    assert {"client.registered", "client.searched", "client.reveal"} <= {e.action for e in events}
+    assert {"client.registered", "client.searched", "client.revealed"} <= {e.action for e in events}
     audit = repr([(e.action, e.target_id, e.details) for e in events]).encode("utf-8")
     assert [n for n in _needles() if n in audit] == []

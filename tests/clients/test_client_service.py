@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEvent
 from app.clients import service
 from app.clients.indexes import index_of
-from app.clients.models import Client, ClientKey
+from app.clients.models import Client
 from app.clients.pseudonyms import CODE_PATTERN, canonical_code
 from app.errors import Forbidden, NotFound, ValidationFailed
+from app.keys.models import ClientKey
 from app.keys.service import active_tenant_key, binding, open_for_client
 from crypto import KeyDestroyed
 
@@ -226,7 +227,7 @@ def test_reveal_is_audited_and_limited_to_casework(work, casework):
         with pytest.raises(ValidationFailed):
             service.reveal_field(session, ctx, client_id, "code")
     with work(casework.north) as (session, _ctx):
-        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "client.reveal"))
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "client.revealed"))
         [event] = events.all()
         assert event.actor_id == casework.worker.user.id
         assert event.details == {"field": "phone"}

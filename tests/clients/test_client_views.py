@@ -109,7 +109,7 @@ def test_reveal_shows_one_value_in_that_response_only(client, casework, work):
     assert "Iryna" not in page.split("<title>")[1].split("</title>")[0]
     assert "Iryna" not in client.get(url).get_data(as_text=True)
     with work(casework.north) as (session, _ctx):
-        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "client.reveal"))
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "client.revealed"))
         assert event.details == {"field": "name"} and event.actor_id == casework.worker.user.id
     assert _post(client, f"{url}/reveal", {"field": "sealed_name"}, url).status_code == 422
 

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from app.clients import service
-from app.clients.models import Client, ClientKey
+from app.clients.models import Client
+from app.keys.models import ClientKey
 from app.keys.service import keyring
 from tests.conftest import csrf_from, sign_in
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.clients import service
 from app.clients.models import Client
-from app.keys.cli import keys_group
+from app.key_admin.cli import keys_group
 from app.keys.service import master
 
 

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from app.clients import service
-from app.clients.models import Client, ClientKey
-from app.keys import maintenance, verify
-from app.keys.maintenance import KeyMaintenanceError
-from app.keys.models import TenantKey
+from app.clients.models import Client
+from app.key_admin import maintenance, verify
+from app.key_admin.maintenance import KeyMaintenanceError
+from app.keys.models import ClientKey, TenantKey
 from app.keys.service import master
 
 IDENTITY = {"name": "Olga Mazur", "phone": "+380 44 123 4567", "date_of_birth": "1988-02-29"}

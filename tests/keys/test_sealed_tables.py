@@ -11,7 +11,7 @@ from app.cases.models import ChildDetails, Risk
 from app.cases.risks import add_risk
 from app.cases.service import open_case
 from app.clients import service
-from app.keys import maintenance, verify
+from app.key_admin import maintenance, verify
 from app.keys.sealed import sealed_tables
 
 

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, make_url, text
 
-import app.db.registry  # noqa: F401
+import app.models  # noqa: F401
 from app.db import Base
 from app.migrate import alembic_config, downgrade, upgrade
 from tests.conftest import ON_POSTGRES, PG_OWNER_URL

@@ -1,6 +1,6 @@
 """``haven keys``: status, rotation, retirement and verification of encryption keys.
 
-Register with ``app.cli.add_command(keys_group)`` (see ``app.cli.register_commands``).
+Registered by :mod:`app.wiring` with the other commands.
 Every command prints ids, versions and counts only: never a key, never a value.
 """
 
@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import click
 from flask.cli import AppGroup
 
-from app.keys.maintenance import (
+from app.key_admin.maintenance import (
     KeyStatus,
     key_status,
     organisation_id,
@@ -20,7 +20,8 @@ from app.keys.maintenance import (
     rotate_master,
     rotate_tenant,
 )
-from app.keys.verify import verify_sample
+from app.key_admin.verify import verify_sample
+from app.keys.work import work
 from crypto import CryptoError
 
 
@@ -39,7 +40,6 @@ def keys_group() -> None: ...
 
 @keys_group.command("status", help="Key ids, versions, and how many keys and values each holds.")
 def status_command() -> None:
-    from app.cli import work
 
     with _clean_crypto_errors(), work() as session:
         _print_status(key_status(session))
@@ -64,7 +64,6 @@ def _print_status(status: KeyStatus) -> None:
 
 @keys_group.command("rotate-master", help="New master version; re-wrap every tenant key.")
 def rotate_master_command() -> None:
-    from app.cli import work
 
     with _clean_crypto_errors(), work() as session:
         result = rotate_master(session)
@@ -84,7 +83,6 @@ def rotate_master_command() -> None:
     help="client keys moved per committed step (a crash loses at most one step)",
 )
 def rotate_tenant_command(slug: str, batch_size: int) -> None:
-    from app.cli import work
 
     moved = 0
     while True:
@@ -101,7 +99,6 @@ def rotate_tenant_command(slug: str, batch_size: int) -> None:
 @keys_group.command("retire-master", help="Destroy a master version nothing uses any more.")
 @click.option("--version", "version", required=True, help="e.g. m1")
 def retire_master_command(version: str) -> None:
-    from app.cli import work
 
     with _clean_crypto_errors(), work() as session:
         retire_master(session, version)
@@ -111,7 +108,6 @@ def retire_master_command(version: str) -> None:
 @keys_group.command("verify", help="Open a sample of every organisation's sealed values.")
 @click.option("--sample", default=20, show_default=True, type=click.IntRange(min=1))
 def verify_command(sample: int) -> None:
-    from app.cli import work
 
     with _clean_crypto_errors(), work() as session:
         checks = verify_sample(session, sample)

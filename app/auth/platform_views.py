@@ -8,15 +8,14 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.auth.access import platform_admin
-from app.auth.models import Role
+from app.auth.platform_forms import KIND_LABELS, OrganisationForm
 from app.auth.service import invite_member
-from app.context import Actor
+from app.context import Actor, Role
 from app.db.tenancy import acting_in
 from app.errors import ValidationFailed
 from app.tenants import service
-from app.tenants.forms import KIND_LABELS, OrganisationForm
+from app.web.forms import form_errors
 from app.web.request import db
-from app.web.views import form_errors
 
 bp = Blueprint("platform", __name__, url_prefix="/platform")
 

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.clients.models import ClientKey
 from app.db.tenancy import acting_in
-from app.keys.maintenance import _live_tenant_rows, _organisations, safe_error
-from app.keys.models import PlatformKey
+from app.key_admin.maintenance import _live_tenant_rows, _organisations, safe_error
+from app.keys.models import ClientKey, PlatformKey
 from app.keys.sealed import SealedTable, sealed_tables
 from app.keys.service import binding, keyring, open_for_client, tenant_key
 from crypto import CryptoError

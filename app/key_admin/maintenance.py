@@ -1,5 +1,5 @@
 """Key maintenance across organisations: rotate, retire, report, verify. For the ``haven
-keys`` commands (``app.keys.cli``); never on a request path.
+keys`` commands (``app.key_admin.cli``); never on a request path.
 
 The tenant guard filters every statement to one organisation, so cross-tenant work loops
 over organisations and binds the session to each in turn with ``acting_in``.
@@ -28,11 +28,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.clients.indexes import set_indexes
-from app.clients.models import INDEXED_FIELDS, Client, ClientKey
+from app.clients.models import INDEXED_FIELDS, Client
 from app.db.base import utcnow
 from app.db.tenancy import acting_in
 from app.errors import Conflict, NotFound
-from app.keys.models import PlatformKey, TenantKey
+from app.keys.models import ClientKey, PlatformKey, TenantKey
 from app.keys.sealed import sealed_tables
 from app.keys.service import (
     _PLATFORM_CONTEXT,

@@ -1,0 +1,62 @@
+"""Every kind of audit event, named once: ``<object>.<what happened>``, the object singular.
+
+Auditors filter and count by these names, so a name never changes meaning; a new kind of
+event adds a member here. Events written before these names were unified (plural objects
+such as ``grants.created``) keep their old names in the log: it is append-only.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class AuditAction(enum.StrEnum):
+    # Organisations, members, sessions, tokens
+    organisation_created = "organisation.created"
+    member_added = "member.added"
+    member_roles_assigned = "member.roles_assigned"
+    member_sessions_revoked = "member.sessions_revoked"
+    api_token_created = "api_token.created"  # noqa: S105 - an event name, not a secret
+    api_token_revoked = "api_token.revoked"  # noqa: S105 - an event name, not a secret
+    # Clients
+    client_registered = "client.registered"
+    client_facts_updated = "client.facts_updated"
+    client_identity_updated = "client.identity_updated"
+    client_searched = "client.searched"
+    client_revealed = "client.revealed"
+    client_erased = "client.erased"
+    # Cases, risks, the child module
+    case_opened = "case.opened"
+    case_closed = "case.closed"
+    case_reflection_period_set = "case.reflection_period_set"
+    case_permit_track_set = "case.permit_track_set"
+    case_nrm_state_recorded = "case.nrm_state_recorded"
+    case_assigned = "case.assigned"
+    case_unassigned = "case.unassigned"
+    case_child_updated = "case.child_updated"
+    case_revealed = "case.revealed"
+    risk_added = "risk.added"
+    risk_reviewed = "risk.reviewed"
+    risk_closed = "risk.closed"
+    # Assistance and its catalogue
+    service_corrected = "service.corrected"
+    service_removed = "service.removed"
+    service_revealed = "service.revealed"
+    grant_created = "grant.created"
+    grant_updated = "grant.updated"
+    grant_deleted = "grant.deleted"
+    service_subtype_created = "service_subtype.created"
+    service_subtype_updated = "service_subtype.updated"
+    service_subtype_retired = "service_subtype.retired"
+    service_subtype_reinstated = "service_subtype.reinstated"
+    service_subtype_deleted = "service_subtype.deleted"
+    # Claims
+    claim_filed = "claim.filed"
+    claim_status_changed = "claim.status_changed"
+    # Referrals
+    referral_sent = "referral.sent"
+    referral_received = "referral.received"
+    referral_responded = "referral.responded"
+    referral_taken_on = "referral.taken_on"
+    referral_completed = "referral.completed"
+    referral_cancelled = "referral.cancelled"

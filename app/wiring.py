@@ -1,0 +1,73 @@
+"""Wiring of extensions, blueprints, API and commands; kept apart so ``create_app`` stays
+readable. The only module that imports every domain's views (it sits above them all)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+import app.models  # noqa: F401 - every model, before anything asks for the mapped tables
+from app.assistance import api as assistance_api
+from app.assistance import settings_views  # noqa: F401 - its routes join assistance's
+from app.assistance import views as assistance_views
+from app.auth import (
+    admin_views,
+    platform_views,
+    principal,  # noqa: F401 - registers the sign-in session loader
+)
+from app.auth import api as auth_api
+from app.auth import views as auth_views
+from app.auth.access import may
+from app.cases import api as cases_api
+from app.cases import risk_views  # noqa: F401 - its routes join the cases blueprint
+from app.cases import views as case_views
+from app.claims import api as claims_api
+from app.claims import views as claim_views
+from app.cli import db_group, org_group, token_group, user_group
+from app.clients import api as clients_api
+from app.clients import views as client_views
+from app.demo import demo_command
+from app.home import views as home_views
+from app.key_admin.cli import keys_group
+from app.keys.service import master_provider_for
+from app.referrals import api as referrals_api
+from app.referrals import views as referral_views
+from app.settings import Settings
+from app.web import api, errors, extensions, i18n, request, security
+
+BLUEPRINTS = (
+    auth_views.bp,
+    admin_views.bp,
+    platform_views.bp,
+    home_views.bp,
+    client_views.bp,
+    case_views.bp,
+    assistance_views.bp,
+    claim_views.bp,
+    referral_views.bp,
+)
+API_BLUEPRINTS = (
+    clients_api.blp,
+    cases_api.blp,
+    assistance_api.blp,
+    claims_api.blp,
+    referrals_api.blp,
+    auth_api.blp,
+)
+COMMANDS = (db_group, org_group, user_group, token_group, keys_group, demo_command)
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    request.init_database(app, settings)
+    app.extensions["haven.master"] = master_provider_for(settings, create=not settings.production)
+    extensions.init_app(app, settings)
+    i18n.init_app(app)
+    security.init_app(app, settings)
+    errors.init_app(app)
+    request.init_app(app)
+    # Templates ask the permission table, never a role: {% if can('casework') %}.
+    app.jinja_env.globals["can"] = may
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    api.init_app(app, list(API_BLUEPRINTS))
+    for command in COMMANDS:
+        app.cli.add_command(command)
