@@ -25,7 +25,7 @@ run: $(VENV)/.run-installed translations
 	$(BIN)/haven db upgrade
 	$(BIN)/haven demo
 	@echo "Haven is serving http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn -c python:app.gunicorn_conf --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
 test: $(VENV)/.test-installed translations
 	env -u HAVEN_TEST_DATABASE_URL $(BIN)/pytest -q

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import wiring
 from app.settings import Settings
@@ -44,4 +45,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     wiring.init_app(app, settings)
+    if settings.trusted_proxies:
+        # Behind N trusted proxies the client's address, scheme and host are the ones the
+        # outermost proxy saw: rate limits and logs then see people, not the proxy.
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app

@@ -67,7 +67,7 @@ def _in_org(session: HavenSession, slug: str) -> Organisation:
 @click.option("--name", required=True)
 @click.option("--platform-admin", is_flag=True, help="may manage organisations")
 def user_create(email: str, name: str, platform_admin: bool) -> None:
-    with work() as session:
+    with work(as_owner=platform_admin) as session:
         user, one_time = auth.create_user(session, email, name, is_platform_admin=platform_admin)
         click.echo(f"created {user.email}; one-time password: {one_time}")
 

@@ -47,7 +47,8 @@ PLATFORM_ADMIN = ("platform@demo.haven.example", "Demo Platform Admin")
 @with_appcontext
 def demo_command() -> None:
 
-    with work() as session:
+    # As the schema owner: the demo makes a platform admin, which the app's role may not.
+    with work(as_owner=True) as session:
         if session.scalar(select(Organisation).where(Organisation.slug == "demo-shelter")):
             click.echo(
                 "Demo data already exists; reusing it. Passwords were printed the first "

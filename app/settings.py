@@ -41,6 +41,9 @@ class Settings:
     idle_timeout_minutes: int = 30
     session_max_hours: int = 12
     login_rate_limit: str = "10 per minute;100 per hour"
+    #: How many proxies in front of Haven set X-Forwarded-For/-Proto/-Host (0: none);
+    #: the client's address is then the one the outermost trusted proxy saw.
+    trusted_proxies: int = 0
     testing: bool = False
 
     @property
@@ -83,6 +86,7 @@ class Settings:
             redis_url=env.get("HAVEN_REDIS_URL") or None,
             app_db_role=env.get("HAVEN_APP_DB_ROLE", "haven_app"),
             idle_timeout_minutes=_int(env, "HAVEN_IDLE_TIMEOUT_MINUTES", 30),
+            trusted_proxies=_int(env, "HAVEN_TRUSTED_PROXIES", 0, minimum=0),
         )
 
     @classmethod
@@ -100,6 +104,7 @@ class Settings:
             redis_url=env.get("HAVEN_REDIS_URL") or None,
             app_db_role=env.get("HAVEN_APP_DB_ROLE", "haven_app"),
             idle_timeout_minutes=_int(env, "HAVEN_IDLE_TIMEOUT_MINUTES", 30),
+            trusted_proxies=_int(env, "HAVEN_TRUSTED_PROXIES", 0, minimum=0),
         )
 
 
@@ -107,7 +112,7 @@ def _opt_path(value: str | None) -> Path | None:
     return Path(value).resolve() if value else None
 
 
-def _int(env: dict[str, str], name: str, default: int) -> int:
+def _int(env: dict[str, str], name: str, default: int, minimum: int = 1) -> int:
     raw = env.get(name)
     if raw is None:
         return default
@@ -115,8 +120,8 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
-    if value <= 0:
-        raise SettingsError(f"{name} must be positive")
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}")
     return value
 
 

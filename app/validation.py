@@ -44,6 +44,9 @@ E = TypeVar("E", bound=enum.StrEnum)
 #: The earliest date of anything Haven records (a service, a claim, a birth).
 EARLIEST_DATE = date(1900, 1, 1)
 NOTES_MAX = 10_000
+#: The highest page number a list accepts (past it, a list is simply empty); far below
+#: any number whose offset would overflow the database's integers.
+MAX_PAGE = 1_000_000
 MAX_LANGUAGES = 12
 _TRUE = {"y", "yes", "true", "on", "1"}
 _FALSE = {"", "n", "no", "false", "off", "0"}

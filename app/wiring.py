@@ -32,13 +32,14 @@ from app.keys.service import master_provider_for
 from app.referrals import api as referrals_api
 from app.referrals import views as referral_views
 from app.settings import Settings
-from app.web import api, errors, extensions, i18n, request, security
+from app.web import api, errors, extensions, health, i18n, inputs, request, security
 
 BLUEPRINTS = (
     auth_views.bp,
     admin_views.bp,
     platform_views.bp,
     home_views.bp,
+    health.bp,
     client_views.bp,
     case_views.bp,
     assistance_views.bp,
@@ -63,6 +64,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     i18n.init_app(app)
     security.init_app(app, settings)
     errors.init_app(app)
+    inputs.init_app(app)
     request.init_app(app)
     # Templates ask the permission table, never a role: {% if can('casework') %}.
     app.jinja_env.globals["can"] = may

@@ -17,6 +17,24 @@ log = logging.getLogger("alembic.env")
 
 #: Append-only tables: the app may read and insert, never update or delete.
 INSERT_ONLY = {"audit_events"}
+#: Platform tables (no tenant, so no row-level security): the app role gets only the
+#: columns it writes, so that an injection in a tenant's request cannot make anyone a
+#: platform admin, take over an account's e-mail or move a session to another user.
+#: Platform admins are made by the operator with the owner's connection (``haven user
+#: create --platform-admin``).
+PLATFORM_GRANTS = {
+    "organisations": "SELECT, INSERT",
+    # INSERT of a platform admin is refused by a trigger (migration 0004) for any role but
+    # the owner: the ORM lists every column in an INSERT, so a column grant cannot do it.
+    "users": (
+        "SELECT, INSERT, UPDATE (password_hash, must_change_password, totp_secret_sealed, "
+        "totp_enrolled_at, totp_last_step, locale, disabled_at)"
+    ),
+    "user_sessions": (
+        "SELECT, INSERT, DELETE, UPDATE (last_seen_at, revoked_at, organisation_id, mfa_verified)"
+    ),
+    "platform_keys": "SELECT, INSERT, UPDATE (wrapped, master_key_id)",
+}
 
 
 def grant_app_role(connection: Connection, role: str) -> None:
@@ -36,7 +54,9 @@ def grant_app_role(connection: Connection, role: str) -> None:
         if table == "alembic_version":
             connection.execute(text(f"REVOKE ALL ON {name} FROM {quoted}"))
             continue
-        privileges = "SELECT, INSERT" if table in INSERT_ONLY else "SELECT, INSERT, UPDATE, DELETE"
+        privileges = PLATFORM_GRANTS.get(table) or (
+            "SELECT, INSERT" if table in INSERT_ONLY else "SELECT, INSERT, UPDATE, DELETE"
+        )
         connection.execute(text(f"REVOKE ALL ON {name} FROM {quoted}"))
         connection.execute(text(f"GRANT {privileges} ON {name} TO {quoted}"))
     connection.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}"))

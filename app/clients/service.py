@@ -44,6 +44,7 @@ from app.keys.service import (
 )
 from app.regions import region_of
 from app.taxonomy import AgeBand, Gender, VictimStatus
+from app.validation import MAX_PAGE
 from crypto import CryptoError, FieldBinding, KeyDestroyed, seal
 
 log = logging.getLogger("haven.clients")
@@ -226,7 +227,7 @@ def list_clients(
     One row more than the page is read to know whether another page follows."""
     require(ctx, Permission.casework)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
-    page = max(page, 1)
+    page = min(max(page, 1), MAX_PAGE)
     offset = (page - 1) * per_page
     result = session.execute(_CLIENT_PAGE, {"limit": per_page + 1, "offset": offset})
     rows = list(starmap(ClientRow, result))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, g, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -17,7 +17,7 @@ def _layout() -> dict[str, object]:
     """What the page header needs: the user's organisations for the switcher. The
     header's forms carry only a CSRF token (``csrf_token()``): no form object is built, so
     an error page for a refused body (413) never parses it again."""
-    if not current_user.is_authenticated:
+    if not current_user.is_authenticated or g.get("failed"):
         return {"nav_orgs": [], "current_org": None}
     membership = current_user.membership
     if membership is not None and membership.organisations <= 1:

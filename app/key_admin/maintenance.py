@@ -32,7 +32,7 @@ from app.clients.models import INDEXED_FIELDS, Client
 from app.db.base import utcnow
 from app.db.tenancy import acting_in
 from app.errors import Conflict, NotFound
-from app.keys.models import ClientKey, PlatformKey, TenantKey
+from app.keys.models import ClientKey, PlatformKey, SigningKey, TenantKey
 from app.keys.sealed import sealed_tables
 from app.keys.service import (
     _PLATFORM_CONTEXT,
@@ -41,6 +41,7 @@ from app.keys.service import (
     keyring,
     master,
     preload_client_keys,
+    signing_context,
     tenant_key,
 )
 from app.tenants.models import Organisation
@@ -91,40 +92,52 @@ def _live_tenant_rows(session: Session) -> list[TenantKey]:
 
 
 #: A key wrapped by a master version, with its tenant (None for a platform key).
-_MasterWrapped = tuple[uuid.UUID | None, TenantKey | PlatformKey]
+@dataclass(frozen=True)
+class _MasterWrapped:
+    """A key wrapped by a master version: a tenant key, a signing key or a platform key."""
+
+    tenant_id: uuid.UUID | None
+    row: TenantKey | SigningKey | PlatformKey
+    context: bytes
 
 
 def _wrapped_master_keys(session: Session) -> list[_MasterWrapped]:
-    """Every live key wrapped by a master version: tenant keys (per tenant) and platform keys."""
+    """Every live key wrapped by a master version: per tenant its tenant keys and signing
+    keys, then the platform keys."""
     found: list[_MasterWrapped] = []
     for org in _organisations(session):
         with acting_in(session, org.id):
-            found.extend((org.id, row) for row in _live_tenant_rows(session))
-    found.extend((None, row) for row in session.scalars(select(PlatformKey)))
+            context = tenant_context(str(org.id))
+            found.extend(_MasterWrapped(org.id, r, context) for r in _live_tenant_rows(session))
+            for key in session.scalars(select(SigningKey)):
+                signing = signing_context(str(org.id), key.purpose)
+                found.append(_MasterWrapped(org.id, key, signing))
+    found.extend(
+        _MasterWrapped(None, r, _PLATFORM_CONTEXT) for r in session.scalars(select(PlatformKey))
+    )
     return found
 
 
 def rotate_master(session: Session) -> MasterRotation:
-    """New master version (unless resuming), then every live tenant key and platform key
-    re-wrapped under it. Retire the old version afterwards with :func:`retire_master`."""
+    """New master version (unless resuming), then every live tenant, signing and platform
+    key re-wrapped under it. Retire the old version afterwards with :func:`retire_master`."""
     provider = master(session)
     keys = _wrapped_master_keys(session)
     added = None
-    if all(wrapped_by(row.wrapped) == provider.active_key_id() for _, row in keys):
+    if all(wrapped_by(k.row.wrapped) == provider.active_key_id() for k in keys):
         added = provider.add_version()
     active = provider.active_key_id()
     rewrapped = 0
-    for tenant_id, row in keys:
-        context = _PLATFORM_CONTEXT if tenant_id is None else tenant_context(str(tenant_id))
-        updated = rewrap_to_active(provider, row.wrapped, context, row.key_id)
-        if updated == row.wrapped:
+    for key in keys:
+        updated = rewrap_to_active(provider, key.row.wrapped, key.context, key.row.key_id)
+        if updated == key.row.wrapped:
             continue
-        if tenant_id is None:
-            row.wrapped, row.master_key_id = updated, active
+        if key.tenant_id is None:
+            key.row.wrapped, key.row.master_key_id = updated, active
             session.flush()
         else:
-            with acting_in(session, tenant_id):
-                row.wrapped, row.master_key_id = updated, active
+            with acting_in(session, key.tenant_id):
+                key.row.wrapped, key.row.master_key_id = updated, active
         rewrapped += 1
     log.info("master rotation: %d keys re-wrapped under %s", rewrapped, active)
     return MasterRotation(active=active, added=added, rewrapped=rewrapped)
@@ -137,7 +150,7 @@ def retire_master(session: Session, version: str) -> None:
         raise KeyMaintenanceError(f"{version} is the active master key; rotate first")
     if version not in provider.key_ids():
         raise NotFound(f"no master key {version}")
-    users = sum(1 for _, row in _wrapped_master_keys(session) if wrapped_by(row.wrapped) == version)
+    users = sum(1 for k in _wrapped_master_keys(session) if wrapped_by(k.row.wrapped) == version)
     if users:
         raise KeyMaintenanceError(
             f"{users} keys are still wrapped by {version}; run rotate-master to finish first"

@@ -59,3 +59,24 @@ class ClientKey(TenantScoped, Base):
     tenant_key_id: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[Timestamp]
     destroyed_at: Mapped[OptionalTimestamp]
+
+
+class SigningKey(TenantScoped, Base):
+    """An organisation's Ed25519 key for one purpose (signed exports, the audit log's
+    checkpoints), its 32-byte seed wrapped by the master key like a tenant key. The public
+    half is kept in clear: anyone may check a signature with it."""
+
+    __tablename__ = "signing_keys"
+
+    #: What it signs (``app.keys.signing.SigningPurpose``); one key per purpose and version.
+    purpose: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: Key id inside its owner, e.g. ``s2``.
+    key_id: Mapped[str] = mapped_column(String(16))
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)
+    master_key_id: Mapped[str] = mapped_column(String(16))
+    #: Raw Ed25519 public key (32 bytes).
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    created_at: Mapped[Timestamp]
+    #: Set when a newer version took over; kept so old signatures can still be checked.
+    retired_at: Mapped[OptionalTimestamp]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.db.base import utcnow
 from app.db.tenancy import current_tenant
-from app.keys.models import ClientKey, PlatformKey, TenantKey
+from app.keys.models import ClientKey, PlatformKey, SigningKey, TenantKey
 from app.settings import Settings
 from crypto import (
     DataKey,
@@ -86,6 +86,8 @@ def _load_key(session: Session, owner: str, key_id: str) -> DataKey:
         return master(session).unwrap(tkey.wrapped, tenant_context(str(tenant_id)), key_id)
     if owner.startswith("client:"):
         return _load_client_key(session, uuid.UUID(owner.removeprefix("client:")), key_id)
+    if owner.startswith("signing:"):
+        return _load_signing_seed(session, owner.removeprefix("signing:"), key_id)
     raise UnknownKey(f"unknown key owner kind for {key_id}")
 
 
@@ -103,6 +105,22 @@ def _unwrap_client_key(session: Session, tenant_id: uuid.UUID, row: ClientKey) -
     tenant_key = keyring(session).get(f"tenant:{tenant_id}", row.tenant_key_id)
     context = client_context(str(tenant_id), str(row.client_id))
     return unwrap_key(tenant_key, row.wrapped, context, row.key_id)
+
+
+def signing_context(tenant_id: str, purpose: str) -> bytes:
+    """The wrapping context of a signing key's seed: it unwraps only for its organisation
+    and purpose (:mod:`app.keys.signing`)."""
+    return f"haven signing key|{tenant_id}|{purpose}".encode()
+
+
+def _load_signing_seed(session: Session, owner: str, key_id: str) -> DataKey:
+    tenant, _, purpose = owner.partition(":")
+    tenant_id = uuid.UUID(tenant)
+    row = session.get(SigningKey, (tenant_id, purpose, int(key_id.removeprefix("s"))))
+    if row is None:
+        raise UnknownKey(f"no signing key {key_id}")
+    context = signing_context(str(tenant_id), purpose)
+    return master(session).unwrap(row.wrapped, context, key_id)
 
 
 def _tenant(session: Session) -> uuid.UUID:

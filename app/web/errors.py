@@ -105,6 +105,10 @@ def init_app(app: Flask) -> None:
     def _unexpected(error: Exception) -> tuple[Response | str, int]:
         # Engine created with hide_parameters, so no bound values reach this log line.
         log.exception("unhandled error on %s %s", request.method, request.path)
+        # XXX: the request's database session may be the thing that failed. The error page
+        # must not touch it (no user reloaded for the locale, no header queries): it is
+        # rendered from what needs no database, and the session is rolled back at teardown.
+        g.failed = True
         return render_error(500)
 
 

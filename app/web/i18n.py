@@ -21,7 +21,7 @@ def select_locale() -> str:
     chosen = session.get("locale")
     if chosen in SUPPORTED_LOCALES:
         return str(chosen)
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and not g.get("failed"):
         user = current_user.user
         if user.locale in SUPPORTED_LOCALES:
             return str(user.locale)

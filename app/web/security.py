@@ -1,8 +1,9 @@
-"""Security headers on every response: strict CSP, no framing, no caching of pages."""
+"""Security headers on every response: strict CSP, no framing, no caching of anything
+but static files."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 from app.settings import Settings
 
@@ -32,8 +33,9 @@ def init_app(app: Flask, settings: Settings) -> None:
         headers["Referrer-Policy"] = "no-referrer"
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-        if response.mimetype == "text/html":
-            # Pages may show client data: keep them out of browser and proxy caches.
+        if request.endpoint != "static":
+            # Pages and API answers may carry client data (a revealed name): keep them out
+            # of browser and proxy caches. Only the stylesheet may be cached.
             headers["Cache-Control"] = "no-store"
         if settings.production:
             headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"

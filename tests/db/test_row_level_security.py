@@ -118,3 +118,36 @@ def test_audit_log_is_append_only_even_for_the_owner(app, factory):
         conn.execute(text("SELECT set_config('app.tenant_id', :t, false)"), {"t": str(north.id)})
         with pytest.raises(DBAPIError, match="append-only"):
             conn.execute(text("UPDATE audit_events SET action = 'tampered'"))
+
+
+def test_the_audit_log_cannot_be_truncated_by_the_owner_or_the_app(app, factory):
+    _two_tenants_with_events(factory)
+    owner, app_role = create_engine(PG_OWNER_URL), create_engine(PG_URL)
+    with owner.connect() as conn, pytest.raises(DBAPIError, match="append-only"):
+        conn.execute(text("TRUNCATE audit_events"))
+    with app_role.connect() as conn, pytest.raises(DBAPIError, match="permission denied"):
+        conn.execute(text("TRUNCATE audit_events"))
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE users SET is_platform_admin = true",
+        "UPDATE users SET email = 'attacker@example.org'",
+        "INSERT INTO users (id, email, display_name, password_hash, must_change_password,"
+        " is_platform_admin, created_at) VALUES (gen_random_uuid(), 'x@example.org', 'X',"
+        " 'x', false, true, now())",
+        "UPDATE user_sessions SET user_id = gen_random_uuid()",
+        "UPDATE organisations SET name = 'renamed'",
+        "DELETE FROM organisations",
+        "DELETE FROM platform_keys",
+        "UPDATE platform_keys SET key_id = 'p9'",
+    ],
+)
+def test_an_injection_in_a_request_cannot_rewrite_the_platform_tables(app, factory, statement):
+    """The app role, with no tenant set (as an injected statement would run), is refused
+    every platform-table change the app itself never makes."""
+    factory.person("admin@example.org", {}, platform_admin=True)
+    app_role = create_engine(PG_URL)
+    with app_role.connect() as conn, pytest.raises(DBAPIError, match="permission denied"):
+        conn.execute(text(statement))
