@@ -294,7 +294,7 @@ def _interpret(
     errors = list(result.diagnostics.errors)
     if errors or result.decision not in (cedarpy.Decision.Allow, cedarpy.Decision.Deny):
         return _erred(policy_set, group, errors or [f"no decision: {result.decision}"])
-    deciding = tuple(result.diagnostics.reasons)
+    deciding = policy_set.in_set_order(result.diagnostics.reasons)
     rules = [policy_set.rule(policy_id) for policy_id in deciding]
     if result.decision != cedarpy.Decision.Allow or not rules:
         reasons = tuple(r.reason for r in rules) or (NO_RULE_PERMITS,)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,12 +55,19 @@ class PolicySet:
     cedar: cedarpy.PolicySet = field(repr=False)
     schema: cedarpy.Schema = field(repr=False)
     _by_id: dict[str, Rule] = field(init=False, repr=False)
+    _position: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {rule.policy_id: rule for rule in self.rules})
+        positions = {rule.policy_id: n for n, rule in enumerate(self.rules)}
+        object.__setattr__(self, "_position", positions)
 
     def rule(self, policy_id: str) -> Rule:
         return self._by_id[policy_id]
+
+    def in_set_order(self, policy_ids: Iterable[str]) -> tuple[str, ...]:
+        """The ids in the order their rules appear in the files (Cedar's is unspecified)."""
+        return tuple(sorted(policy_ids, key=lambda pid: self._position.get(pid, -1)))
 
 
 def set_hash(sources: Sequence[Source]) -> str:

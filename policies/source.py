@@ -123,7 +123,15 @@ def validate_text(
         return []
     chunks = split_policies(text)
     return [
-        Problem(file, line_of(chunks, err.policy_id), ids.get(err.policy_id), err.error)
+        Problem(
+            file,
+            line_of(chunks, err.policy_id),
+            ids.get(err.policy_id),
+            # Cedar names the policy by position; the reader knows it by its @id.
+            err.error.replace(f"`{err.policy_id}`", f"`{ids.get(err.policy_id)}`")
+            if err.policy_id in ids
+            else err.error,
+        )
         for err in result.errors
     ]
 
