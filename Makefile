@@ -45,6 +45,7 @@ extract: $(VENV)/.run-installed
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python bench/crypto.py
+	$(BIN)/python bench/policy_decision.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

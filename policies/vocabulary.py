@@ -82,6 +82,8 @@ class Purpose(enum.StrEnum):
     child_protection_report = "child_protection_report"
     #: An emergency threatening the person's life or health.
     vital_interest = "vital_interest"
+    #: A copy of their own data for the client themself (right of access).
+    own_copy = "own_copy"
 
 
 class LegalBasis(enum.StrEnum):
