@@ -110,8 +110,18 @@ def test_gunicorn_with_havens_settings_does_not_name_itself(tmp_path):
     }
     env.pop("HAVEN_ENV", None)
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
-        [sys.executable, "-m", "gunicorn", "-c", "python:app.gunicorn_conf",
-         "-b", f"127.0.0.1:{port}", "-w", "1", "wsgi:app"],  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "python:app.gunicorn_conf",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "1",
+            "wsgi:app",
+        ],  # fmt: skip
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
