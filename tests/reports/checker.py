@@ -50,11 +50,11 @@ class Published:
     truth: int
 
 
-def published_cells(
+def occurrences(
     release: ReleasedReport, specs: Sequence[TableSpec], clients: Sequence[Client]
-) -> dict[CellId, Published]:
-    """Every distinct cell of the release, recounted from the clients."""
-    found: dict[CellId, Published] = {}
+) -> list[Published]:
+    """Every cell of every table of the release, recounted from the clients."""
+    found = []
     for spec in specs:
         table = release.table(spec.key)
         dims = spec.rows + spec.columns
@@ -62,11 +62,27 @@ def published_cells(
             coords: Coords = frozenset(
                 (d, v) for d, v in zip(dims, key, strict=True) if v is not None
             )
-            cell = (spec.population, coords)
             truth = sum(1 for c in clients if all(c.attrs[d] == v for d, v in coords))
-            seen = Published(cell, released.value, released.shown, truth)
-            if found.setdefault(cell, seen) != seen:
-                raise AssertionError(f"{cell} is shown two ways in two tables")
+            found.append(
+                Published((spec.population, coords), released.value, released.shown, truth)
+            )
+    return found
+
+
+def published_cells(
+    release: ReleasedReport,
+    specs: Sequence[TableSpec],
+    clients: Sequence[Client],
+    conflicts: list[str] | None = None,
+) -> dict[CellId, Published]:
+    """Every distinct cell of the release. A cell shown two ways in two tables goes to
+    ``conflicts`` (or raises when there is no such list)."""
+    found: dict[CellId, Published] = {}
+    for seen in occurrences(release, specs, clients):
+        if found.setdefault(seen.cell, seen) != seen:
+            if conflicts is None:
+                raise AssertionError(f"{seen.cell} is shown two ways in two tables")
+            conflicts.append(f"{seen.cell}: shown two ways in two tables")
     return found
 
 
@@ -96,8 +112,9 @@ def visible_problems(
     max_noise: int,
 ) -> list[str]:
     threshold = release.threshold
-    problems = []
-    for item in published_cells(release, specs, clients).values():
+    problems: list[str] = []
+    published_cells(release, specs, clients, problems)
+    for item in occurrences(release, specs, clients):
         sensitive = any(DIMENSIONS[d].sensitive for d, _ in item.cell[1])
         if item.shown is Shown.hidden:
             if item.value is not None:
@@ -114,7 +131,7 @@ def visible_problems(
                 problems.append(f"{item.cell}: published {item.value} < {threshold}")
             elif abs(item.value - item.truth) > max_noise:
                 problems.append(f"{item.cell}: published {item.value}, truth {item.truth}")
-    return problems
+    return sorted(set(problems))
 
 
 def interval_problems(
