@@ -19,10 +19,9 @@ line records; builders must not publish nested dimensions of one population side
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from app.reports.tables import Coordinates, Dimension, GateMisuse, Report
+from app.reports.tables import Coordinates, Count, CountKey, Dimension, GateMisuse, Report
 
 #: A cell's identity in a report: its population and its coordinates.
 CellId = tuple[str, Coordinates]
@@ -39,12 +38,15 @@ class CellSystem:
     #: For each cell, the lines it is in with its coefficient (+1 total, -1 member).
     lines_of: list[list[tuple[int, int]]] = field(default_factory=list)
     index: dict[CellId, int] = field(default_factory=dict)
+    #: Where each table's count went: (table key, count key) -> cell.
+    positions: dict[tuple[str, CountKey], int] = field(default_factory=dict)
+    #: The protected cells, in order.
+    protected: list[int] = field(default_factory=list)
+    #: The most lines any one protected cell is in (at least 1): moves use no other cells.
+    widest_cell: int = 1
 
     def __len__(self) -> int:
         return len(self.ids)
-
-    def protected(self) -> Iterable[int]:
-        return (c for c in range(len(self.ids)) if not self.exact[c])
 
     def components(self) -> list[int]:
         """A component number per cell: cells joined by any chain of lines."""
@@ -77,13 +79,21 @@ def assemble(report: Report) -> CellSystem:
             if axis:
                 found.add(axis)
                 found.update((d,) for d in axis)
+        exact_parts = table.exact
         for key, count in table.counts.items():
-            _add_cell(system, (table.population, table.coordinates(key)), count.n,
-                      count.cell_key, table.is_exact(key))  # fmt: skip
+            cid = (table.population, table.coordinates(key))
+            exact = table.part_of(key) in exact_parts
+            system.positions[(table.key, key)] = _add_cell(system, cid, count, exact)
     system.lines_of = [[] for _ in system.ids]
+    # Children exist only where some table has cells over exactly those dimensions.
+    present = {(p, frozenset(d for d, _ in coords)) for p, coords in system.ids}
+    keyed = {p: [(a, frozenset(d.key for d in a)) for a in found] for p, found in axes.items()}
     seen: set[tuple[int, tuple[int, ...]]] = set()
     for cell, (population, coordinates) in enumerate(system.ids):
-        for axis in axes.get(population, ()):
+        used = frozenset(d for d, _ in coordinates)
+        for axis, axis_keys in keyed.get(population, ()):
+            if used & axis_keys or (population, used | axis_keys) not in present:
+                continue
             members = _children(system, population, coordinates, axis)
             if members is None:
                 continue
@@ -91,39 +101,37 @@ def assemble(report: Report) -> CellSystem:
             if line not in seen:
                 seen.add(line)
                 _add_line(system, line)
+    system.protected = [c for c in range(len(system.ids)) if not system.exact[c]]
+    system.widest_cell = max((len(system.lines_of[c]) for c in system.protected), default=1) or 1
     return system
 
 
-def _add_cell(system: CellSystem, cid: CellId, n: int, cell_key: int | None, exact: bool) -> None:
+def _add_cell(system: CellSystem, cid: CellId, count: Count, exact: bool) -> int:
     known = system.index.get(cid)
     if known is None:
         system.index[cid] = len(system.ids)
         system.ids.append(cid)
-        system.counts.append(n)
-        system.keys.append(cell_key)
+        system.counts.append(count.n)
+        system.keys.append(count.cell_key)
         system.exact.append(exact)
-        return
-    if system.counts[known] != n or system.exact[known] != exact:
+        return len(system.ids) - 1
+    if system.counts[known] != count.n or system.exact[known] != exact:
         raise GateMisuse(f"cell {cid!r} differs between two tables of one population")
-    if cell_key is not None and system.keys[known] not in (None, cell_key):
-        raise GateMisuse(f"cell {cid!r} has two cell keys")
-    if cell_key is not None:
-        system.keys[known] = cell_key
+    if count.cell_key is not None:
+        if system.keys[known] not in (None, count.cell_key):
+            raise GateMisuse(f"cell {cid!r} has two cell keys")
+        system.keys[known] = count.cell_key
+    return known
 
 
 def _children(
     system: CellSystem, population: str, coordinates: Coordinates, axis: tuple[Dimension, ...]
 ) -> list[int] | None:
     """The cells that split ``coordinates`` along ``axis``, if the report has all of them."""
-    used = {dim for dim, _ in coordinates}
-    if any(d.key in used for d in axis):
-        return None
     members = []
     for values in itertools.product(*(d.values for d in axis)):
-        child = tuple(
-            sorted(coordinates + tuple((d.key, v) for d, v in zip(axis, values, strict=True)))
-        )
-        index = system.index.get((population, child))
+        pairs = tuple((d.key, v) for d, v in zip(axis, values, strict=True))
+        index = system.index.get((population, tuple(sorted(coordinates + pairs))))
         if index is None:
             return None
         members.append(index)

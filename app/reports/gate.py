@@ -103,10 +103,7 @@ def _published_values(
 
 
 def _released_table(table: Table, system: CellSystem, shown: list[ReleasedCell]) -> ReleasedTable:
-    cells = {
-        key: shown[system.index[(table.population, table.coordinates(key))]]
-        for key in table.expected_keys()
-    }
+    cells = {key: shown[system.positions[(table.key, key)]] for key in table.expected_keys()}
     return ReleasedTable(
         key=table.key,
         population=table.population,

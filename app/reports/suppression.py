@@ -40,6 +40,11 @@ from dataclasses import dataclass
 from app.reports.cells import CellSystem
 from app.reports.moves import Move, MoveSearch
 
+#: Steps for the cheap-cells-first search of complementary cells (it succeeds fast or not
+#: at all), and for looking for a cheaper set once the large-cells-first search found one.
+QUICK_BUDGET = 600
+IMPROVE_BUDGET = 600
+
 
 @dataclass(frozen=True)
 class Suppression:
@@ -50,64 +55,106 @@ class Suppression:
 
 
 def suppress(system: CellSystem, threshold: int) -> Suppression:
-    primary = {c for c in system.protected() if system.counts[c] < threshold}
+    primary = {c for c in system.protected if system.counts[c] < threshold}
     hidden = set(primary)
     certified: set[int] = set()
     exhausted: set[int] = set()
-    components: list[int] | None = None
+    pools = _Pools(system, hidden)
     for cell in sorted(primary, key=lambda c: (system.counts[c], c)):
-        if cell in certified:
-            continue
-        move = _certify(system, hidden, cell, threshold)
+        if cell not in certified:
+            certified |= _protect(system, pools, cell, threshold, exhausted)
+    return Suppression(frozenset(hidden), frozenset(primary), frozenset(exhausted))
+
+
+def _protect(
+    system: CellSystem, pools: _Pools, cell: int, threshold: int, exhausted: set[int]
+) -> set[int]:
+    """Hide what ``cell`` needs; return the cells this certifies.
+
+    First a move among hidden cells; else the cheapest move through visible protected cells
+    too; else hide every protected neighbour (each cell sharing a line) and try again; and
+    when that hides nothing new, the whole component: all that exact figures leave to hide.
+    """
+    hidden = pools.hidden
+    while True:
+        move = _certify(system, pools, cell, threshold)
         if move is None:
-            move = _extend(system, hidden, cell, threshold)
+            move = _extend(system, pools, cell, threshold)
         if move is not None:
             hidden.update(move.signs)
-            certified.update(move.signs)
-            continue
-        components = components or system.components()
-        whole = {c for c in system.protected() if components[c] == components[cell]}
-        hidden |= whole
-        certified |= whole
-        exhausted |= whole
-    return Suppression(frozenset(hidden), frozenset(primary), frozenset(exhausted))
+            return set(move.signs)
+        neighbours = {
+            c
+            for line, _ in system.lines_of[cell]
+            for c in (system.lines[line][0], *system.lines[line][1])
+            if not system.exact[c] and c not in hidden
+        }
+        if not neighbours:
+            break
+        hidden |= neighbours
+    components = system.components()
+    whole = {c for c in system.protected if components[c] == components[cell]}
+    hidden |= whole
+    exhausted |= whole
+    return whole
 
 
 def _splits(count: int, threshold: int) -> Iterator[tuple[int, int]]:
     """(up, down) capacities to ask of a move through a cell holding ``count``."""
     first = min(count, threshold)
-    for down in dict.fromkeys((first, first // 2, 0)):
+    for down in dict.fromkeys((first, 0)):
         yield threshold - down, down
 
 
-def _certify(system: CellSystem, hidden: set[int], cell: int, threshold: int) -> Move | None:
+def _certify(system: CellSystem, pools: _Pools, cell: int, threshold: int) -> Move | None:
     """A move among hidden cells only."""
     for up, down in _splits(system.counts[cell], threshold):
-
-        def allowed(c: int, sign: int, up: int = up, down: int = down) -> bool:
-            return c in hidden and system.counts[c] >= (up if sign < 0 else down)
-
-        move = MoveSearch(system, allowed, _free).find(cell)
+        rising, falling = pools.hidden_holding(down), pools.hidden_holding(up)
+        move = MoveSearch(system, rising, falling, budget=QUICK_BUDGET).find(cell)
         if move is not None:
             return move
     return None
 
 
-def _extend(system: CellSystem, hidden: set[int], cell: int, threshold: int) -> Move | None:
+def _extend(system: CellSystem, pools: _Pools, cell: int, threshold: int) -> Move | None:
     """The cheapest move that may also pass through visible protected cells."""
+
+    def cost(c: int) -> float:
+        return 0.0 if c in pools.hidden else 1.0 + system.counts[c]
+
     for up, down in _splits(system.counts[cell], threshold):
-
-        def allowed(c: int, sign: int, up: int = up, down: int = down) -> bool:
-            return not system.exact[c] and system.counts[c] >= (up if sign < 0 else down)
-
-        def cost(c: int) -> float:
-            return 0.0 if c in hidden else 1.0 + system.counts[c]
-
-        move = MoveSearch(system, allowed, cost).find(cell)
+        rising, falling = pools.protected_holding(down), pools.protected_holding(up)
+        move = MoveSearch(system, rising, falling, cost, QUICK_BUDGET).find(cell)
         if move is not None:
             return move
+        # Cheap cells first can wander among small cells that dead-end a few steps later
+        # (a margin shared by four tables needs a long move); large cells first finds one.
+        found = MoveSearch(system, rising, falling, cost, cheap_first=False).find(cell)
+        if found is not None:
+            cheaper = MoveSearch(system, rising, falling, cost, IMPROVE_BUDGET)
+            return cheaper.find(cell, cheaper_than=found)
     return None
 
 
-def _free(cell: int) -> float:
-    return 0.0
+class _Pools:
+    """Cells a move may use, by the count they must hold; rebuilt only when more are hidden
+    (the hidden set only grows, so its size tells its version)."""
+
+    def __init__(self, system: CellSystem, hidden: set[int]) -> None:
+        self.system = system
+        self.hidden = hidden
+        self._hidden: dict[tuple[int, int], set[int]] = {}
+        self._protected: dict[int, set[int]] = {}
+
+    def hidden_holding(self, bound: int) -> set[int]:
+        key = (len(self.hidden), bound)
+        if key not in self._hidden:
+            counts = self.system.counts
+            self._hidden[key] = {c for c in self.hidden if counts[c] >= bound}
+        return self._hidden[key]
+
+    def protected_holding(self, bound: int) -> set[int]:
+        if bound not in self._protected:
+            counts = self.system.counts
+            self._protected[bound] = {c for c in self.system.protected if counts[c] >= bound}
+        return self._protected[bound]
