@@ -34,6 +34,7 @@ Sole categories
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -60,9 +61,16 @@ def suppress(system: CellSystem, threshold: int) -> Suppression:
     certified: set[int] = set()
     exhausted: set[int] = set()
     pools = _Pools(system, hidden)
-    for cell in sorted(primary, key=lambda c: (system.counts[c], c)):
-        if cell not in certified:
-            certified |= _protect(system, pools, cell, threshold, exhausted)
+    # Every hidden cell passes through this list: primaries, smallest first, then any cell
+    # hidden on the way that no move has certified yet.
+    waiting = deque(sorted(primary, key=lambda c: (system.counts[c], c)))
+    while waiting:
+        cell = waiting.popleft()
+        if cell in certified:
+            continue
+        before = set(hidden)
+        certified |= _protect(system, pools, cell, threshold, exhausted)
+        waiting.extend(sorted(hidden - before - certified))
     return Suppression(frozenset(hidden), frozenset(primary), frozenset(exhausted))
 
 
@@ -72,8 +80,9 @@ def _protect(
     """Hide what ``cell`` needs; return the cells this certifies.
 
     First a move among hidden cells; else the cheapest move through visible protected cells
-    too; else hide every protected neighbour (each cell sharing a line) and try again; and
-    when that hides nothing new, the whole component: all that exact figures leave to hide.
+    too; else hide every protected neighbour (each cell sharing a line) and try again (the
+    neighbours a move does not end up using wait for their own certificate); and when that
+    hides nothing new, the whole component: all that exact figures leave to hide.
     """
     hidden = pools.hidden
     while True:
