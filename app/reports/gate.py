@@ -26,7 +26,7 @@ from app.reports.released import (
     footer_for,
 )
 from app.reports.suppression import Suppression, suppress
-from app.reports.tables import Derived, GateMisuse, Report, Table
+from app.reports.tables import Derived, GateMisuse, Part, Report, Table
 
 DEFAULT_THRESHOLD = 10
 MINIMUM_THRESHOLD = 5
@@ -81,7 +81,11 @@ def release(report: Report, ptable: PerturbationTable | None = None) -> Released
     shown = _published_values(system, hiding, report.threshold, ptable)
     tables = tuple(_released_table(t, system, shown) for t in report.tables)
     derived = tuple(_released_derived(d, report, tables) for d in report.derived)
-    footer = footer_for(report.threshold, ptable.name, ptable.max_noise, report.pooled)
+    exact_parts = tuple(
+        (t.key, part) for t in report.tables for part in Part if part in t.exact and
+        (part is Part.interior or part in t.show)
+    )  # fmt: skip
+    footer = footer_for(report.threshold, ptable.name, ptable.max_noise, report.pooled, exact_parts)
     return ReleasedReport(report.key, report.threshold, tables, derived, footer, _GATE_SEAL)
 
 

@@ -111,9 +111,17 @@ class Footer:
     max_noise: int
     pooled: bool
     lines: tuple[FooterLine, ...]
+    #: (table key, part) of every part shown exact; every other part is protected.
+    exact_parts: tuple[tuple[str, Part], ...] = ()
 
 
-def footer_for(threshold: int, ptable: str, max_noise: int, pooled: bool) -> Footer:
+def footer_for(
+    threshold: int,
+    ptable: str,
+    max_noise: int,
+    pooled: bool,
+    exact_parts: tuple[tuple[str, Part], ...] = (),
+) -> Footer:
     lines = [
         FooterLine(
             N_(
@@ -137,7 +145,9 @@ def footer_for(threshold: int, ptable: str, max_noise: int, pooled: bool) -> Foo
         lines.append(
             FooterLine(N_("Pooled across the network: no table shows which member served whom."))
         )
-    return Footer(threshold, SUPPRESSED_SYMBOL, ptable, max_noise, pooled, tuple(lines))
+    return Footer(
+        threshold, SUPPRESSED_SYMBOL, ptable, max_noise, pooled, tuple(lines), exact_parts
+    )
 
 
 @dataclass(frozen=True)

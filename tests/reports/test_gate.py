@@ -219,6 +219,7 @@ def test_the_footer_states_the_rules() -> None:
     assert any("adjusted by at most 2" in t and "haven-ptable-1" in t for t in texts)
     assert any("are exact" in t for t in texts)
     assert any("which member served whom" in t for t in texts)
+    assert footer.exact_parts == (("t", Part.grand_total),)
 
 
 def test_the_grid_renders_only_released_text() -> None:
