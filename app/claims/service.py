@@ -29,8 +29,7 @@ from sqlalchemy.orm import Session
 from app.audit.actions import AuditAction
 from app.audit.service import record_event
 from app.auth.permissions import Permission, require
-from app.cases.models import Case
-from app.cases.service import Errors, choice
+from app.cases.service import Errors, choice, open_case_id
 from app.claims.models import Claim, ClaimRoute, ClaimStatus, ClaimStatusChange, DefendantType
 from app.clients.service import get_client
 from app.context import Actor
@@ -113,16 +112,6 @@ def _past_date(value: date | None, field: str, today: date, errors: Errors) -> N
         errors[field] = [N_("This date is in the future.")]
 
 
-def open_case_of(session: Session, client_id: uuid.UUID) -> Case | None:
-    """The client's open case (the latest opened, if several are open), if any."""
-    return session.scalar(
-        select(Case)
-        .where(Case.client_id == client_id, Case.closed_on.is_(None))
-        .order_by(Case.opened_on.desc(), Case.created_at.desc())
-        .limit(1)
-    )
-
-
 def file_claim(
     session: Session,
     ctx: Actor,
@@ -149,13 +138,13 @@ def file_claim(
     _past_date(filed_on, "filed_on", today, errors)
     if errors:
         raise ValidationFailed(errors)
-    case = open_case_of(session, client.id)
+    case_id = open_case_id(session, client.id)
     status = ClaimStatus.filed if filed_on else ClaimStatus.preparing
     claim = Claim(
         id=uuid.uuid4(),
         tenant_id=ctx.tenant_id,
         client_id=client.id,
-        case_id=case.id if case else None,
+        case_id=case_id,
         route=route_value,
         defendant_type=defendant,
         currency=currency,

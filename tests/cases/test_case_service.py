@@ -294,3 +294,28 @@ def test_the_case_team_lists_names_and_roles_of_this_case_only(world, work, new_
             service.case_team(session, ctx, client_id, other)
     with pytest.raises(NotFound), work(world.south) as (session, ctx):
         service.case_team(session, ctx, client_id, case_id)
+
+
+def test_the_open_case_is_one_rule_in_python_and_in_sql(world, work, new_client, new_case):
+    """``Case.is_open`` and the one query of the open case (claims and services link to it)
+    agree with the case tab: the newest open case, should data hold several."""
+    client_id, other_id = new_client(world.north), new_client(world.north)
+    older = new_case(world.north, client_id, opened_on=date(2025, 1, 1))
+    with work(world.north) as (session, _ctx):
+        # Two open cases cannot be made through the service; older data may hold them.
+        newer = Case(client_id=client_id, opened_on=date(2025, 2, 1))
+        closed = Case(client_id=other_id, opened_on=date(2025, 1, 1), closed_on=date(2025, 1, 9))
+        session.add_all([newer, closed])
+        session.flush()
+        newer_id = newer.id
+    with work(world.north) as (session, ctx):
+        assert service.open_case_ids(session, [client_id, other_id, uuid.uuid4()]) == {
+            client_id: newer_id
+        }
+        assert service.open_case_id(session, other_id) is None
+        assert service.current_case(service.cases_of(session, ctx, client_id)).id == newer_id
+        open_ids = set(session.scalars(select(Case.id).where(Case.is_open)))
+        assert open_ids == {older, newer_id}
+        assert not session.get(Case, (world.north.id, closed.id)).is_open
+    with work(world.south) as (session, _ctx):
+        assert service.open_case_ids(session, [client_id]) == {}
