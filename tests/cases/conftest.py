@@ -21,6 +21,7 @@ from app.context import Actor
 from app.db import HavenSession, bind_actor, unit_of_work
 from app.keys.service import attach_keyring, drop_keyring
 from app.tenants.models import Organisation
+from tests.clients.conftest import intake
 from tests.conftest import Factory, Person
 
 Work = Callable[..., AbstractContextManager[tuple[HavenSession, Actor]]]
@@ -95,7 +96,7 @@ def new_client(work: Work) -> Callable[..., uuid.UUID]:
     def _new(org: Organisation, minor: bool = False, **facts: Any) -> uuid.UUID:
         values = {"gender": "female", "age_band": "12_17" if minor else "25_34", **facts}
         with work(org) as (session, ctx):
-            return register_client(session, ctx, values, {"name": SECRET}).id
+            return register_client(session, ctx, intake(values, {"name": SECRET})).id
 
     return _new
 

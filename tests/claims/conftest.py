@@ -18,6 +18,7 @@ from app.context import Actor
 from app.db import HavenSession, bind_actor, unit_of_work
 from app.keys.service import attach_keyring
 from app.tenants.models import Organisation
+from tests.clients.conftest import intake
 from tests.conftest import Factory, Person
 
 #: Identity given to every test client: must never appear where a referral carries data.
@@ -97,12 +98,8 @@ def new_client(work: Work) -> Callable[..., uuid.UUID]:
             **facts,
         }
         with work(org) as (session, ctx):
-            client = register_client(
-                session,
-                ctx,
-                values,
-                {"name": SECRET_NAME, "phone": SECRET_PHONE, "narrative": "Met at the farm."},
-            )
+            identity = {"name": SECRET_NAME, "phone": SECRET_PHONE, "narrative": "Met at the farm."}
+            client = register_client(session, ctx, intake(values, identity))
             return client.id
 
     return _new
