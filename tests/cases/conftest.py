@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from app.auth.models import Role
 from app.cases import service
+from app.cases.inputs import CaseOpening
 from app.clients.service import register_client
 from app.context import Actor
 from app.db import HavenSession, bind_actor, unit_of_work
@@ -112,7 +113,7 @@ def new_case(work: Work) -> Callable[..., uuid.UUID]:
         opened_on: date = date(2025, 3, 1),
     ) -> uuid.UUID:
         with work(org, person) as (session, ctx):
-            return service.open_case(session, ctx, client_id, opened_on).id
+            return service.open_case(session, ctx, client_id, CaseOpening(opened_on)).id
 
     return _open
 

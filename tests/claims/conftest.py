@@ -77,7 +77,8 @@ def work(app: Flask) -> Work:
         with unit_of_work(app.extensions["haven.sessionmaker"]) as session:
             attach_keyring(session, app.extensions["haven.master"])
             bind_actor(session, org.id, user_id)
-            yield session, Actor(user_id, org.id, frozenset({Role.caseworker}))
+            roles = frozenset({Role.caseworker})
+            yield session, Actor(user_id, org.id, roles, country=org.country)
 
     return _work
 

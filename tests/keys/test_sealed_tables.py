@@ -7,6 +7,7 @@ from datetime import date
 
 from app.assistance.service import record_service
 from app.cases.children import update_child_details
+from app.cases.inputs import CaseOpening, ChildModule, RiskInput
 from app.cases.models import ChildDetails, Risk
 from app.cases.risks import add_risk
 from app.cases.service import open_case
@@ -29,19 +30,25 @@ def test_status_and_verify_open_values_of_every_sealed_table(work, casework) -> 
         client = service.register_client(
             session, ctx, intake({"age_band": "12_17", "is_minor": True}, {"name": "Olga Mazur"})
         )
-        case = open_case(session, ctx, client.id, date(2026, 1, 5))
+        case = open_case(session, ctx, client.id, CaseOpening(date(2026, 1, 5)))
         risk = add_risk(
-            session, ctx, client.id, case.id, "retaliation", "high", date(2026, 12, 1), "a threat"
+            session,
+            ctx,
+            client.id,
+            case.id,
+            RiskInput("retaliation", "high", date(2026, 12, 1), "a threat"),
         )
         update_child_details(
             session,
             ctx,
             client.id,
             case.id,
-            guardian="Anna Mazur",
-            schooling="enrolled",
-            child_protection_service=None,
-            child_protection_contact="+33 1 23 45 67 89",
+            ChildModule(
+                guardian="Anna Mazur",
+                schooling="enrolled",
+                child_protection_service=None,
+                child_protection_contact="+33 1 23 45 67 89",
+            ),
         )
         fields = {"category": "counselling", "started_on": date(2026, 1, 6), "quantity": 1}
         record_service(
@@ -90,17 +97,25 @@ def test_erasure_clears_the_clients_sealed_values_in_every_table(work, casework)
             session, ctx, intake({"age_band": "12_17", "is_minor": True}, {"name": "Olga Mazur"})
         )
         other = service.register_client(session, ctx, intake({}, {"name": "Anna Mazur"}))
-        case = open_case(session, ctx, client.id, date(2026, 1, 5))
-        add_risk(session, ctx, client.id, case.id, "retaliation", "high", date(2026, 12, 1), "x")
+        case = open_case(session, ctx, client.id, CaseOpening(date(2026, 1, 5)))
+        add_risk(
+            session,
+            ctx,
+            client.id,
+            case.id,
+            RiskInput("retaliation", "high", date(2026, 12, 1), "x"),
+        )
         update_child_details(
             session,
             ctx,
             client.id,
             case.id,
-            guardian="Anna Mazur",
-            schooling="enrolled",
-            child_protection_service=None,
-            child_protection_contact="+33 1 23 45 67 89",
+            ChildModule(
+                guardian="Anna Mazur",
+                schooling="enrolled",
+                child_protection_service=None,
+                child_protection_contact="+33 1 23 45 67 89",
+            ),
         )
         fields = {"category": "counselling", "started_on": date(2026, 1, 6), "quantity": 1,
                   "language": "uk", "interpreter_used": False, "notes": "calm"}  # fmt: skip
