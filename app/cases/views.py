@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
 
 from app.auth.access import requires
 from app.auth.forms import ActionForm
@@ -23,11 +24,13 @@ from app.cases import children, forms, inputs, service
 from app.cases.models import Schooling
 from app.cases.overview import CaseOverview, case_overview
 from app.clients.service import get_client
+from app.context import Actor
 from app.db.base import utcnow
 from app.web.forms import Page, form_input, handle_form
 from app.web.request import actor, db
 
 bp = Blueprint("cases", __name__)
+T = TypeVar("T")
 CASE = "/clients/<uuid:client_id>/cases/<uuid:case_id>"
 
 
@@ -109,6 +112,25 @@ def _on_case_tab(
     )
 
 
+def _change_case(
+    client_id: uuid.UUID,
+    case_id: uuid.UUID,
+    key: str,
+    form_class: type[FlaskForm],
+    command: Callable[[Session, Actor, uuid.UUID, uuid.UUID, T], object],
+    kind: type[T],
+) -> Page:
+    """One of the tab's forms for the open case (prefixed ``key``): the input object it
+    builds goes to the service ``command``."""
+    form = form_class(prefix=key)
+    return _on_case_tab(
+        client_id,
+        key,
+        form,
+        lambda: command(db(), actor(), client_id, case_id, form_input(form, kind)),
+    )
+
+
 @bp.post("/clients/<uuid:client_id>/cases")
 @requires(Permission.casework)
 def open_case(client_id: uuid.UUID) -> Page:
@@ -124,70 +146,50 @@ def open_case(client_id: uuid.UUID) -> Page:
 @bp.post(f"{CASE}/close")
 @requires(Permission.casework)
 def close_case(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
-    form = forms.CloseCaseForm(prefix="close")
-    return _on_case_tab(
-        client_id,
-        "close",
-        form,
-        lambda: service.close_case(
-            db(), actor(), client_id, case_id, form_input(form, inputs.CaseClosing)
-        ),
+    return _change_case(
+        client_id, case_id, "close", forms.CloseCaseForm, service.close_case, inputs.CaseClosing
     )
 
 
 @bp.post(f"{CASE}/nrm")
 @requires(Permission.casework)
 def record_nrm_state(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
-    form = forms.NrmStateForm(prefix="nrm")
-    return _on_case_tab(
-        client_id,
-        "nrm",
-        form,
-        lambda: service.record_nrm_state(
-            db(), actor(), client_id, case_id, form_input(form, inputs.NrmChange)
-        ),
+    return _change_case(
+        client_id, case_id, "nrm", forms.NrmStateForm, service.record_nrm_state, inputs.NrmChange
     )
 
 
 @bp.post(f"{CASE}/reflection")
 @requires(Permission.casework)
 def set_reflection_period(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
-    form = forms.ReflectionPeriodForm(prefix="reflection")
-    return _on_case_tab(
+    return _change_case(
         client_id,
+        case_id,
         "reflection",
-        form,
-        lambda: service.set_reflection_period(
-            db(), actor(), client_id, case_id, form_input(form, inputs.ReflectionPeriod)
-        ),
+        forms.ReflectionPeriodForm,
+        service.set_reflection_period,
+        inputs.ReflectionPeriod,
     )
 
 
 @bp.post(f"{CASE}/permit")
 @requires(Permission.casework)
 def set_permit_track(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
-    form = forms.PermitTrackForm(prefix="permit")
-    return _on_case_tab(
+    return _change_case(
         client_id,
+        case_id,
         "permit",
-        form,
-        lambda: service.set_permit_track(
-            db(), actor(), client_id, case_id, form_input(form, inputs.PermitTrackChoice)
-        ),
+        forms.PermitTrackForm,
+        service.set_permit_track,
+        inputs.PermitTrackChoice,
     )
 
 
 @bp.post(f"{CASE}/assignments")
 @requires(Permission.casework)
 def assign(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
-    form = forms.AssignForm(prefix="assign")
-    return _on_case_tab(
-        client_id,
-        "assign",
-        form,
-        lambda: service.assign_caseworker(
-            db(), actor(), client_id, case_id, form_input(form, inputs.Assignee)
-        ),
+    return _change_case(
+        client_id, case_id, "assign", forms.AssignForm, service.assign_caseworker, inputs.Assignee
     )
 
 
