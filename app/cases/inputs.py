@@ -1,8 +1,8 @@
 """What each command of the cases domain takes: one typed input object per command, built
 by the screens from a form (``app.web.forms.form_input``) and by the API from its
-arguments, with the same field names as both. The services check every field
-(:mod:`app.validation`), so a value is only as trusted as its type says once it has been
-read there: a choice may arrive as an enumeration member or as the string a form sent.
+arguments, with the same field names as both. The types say what those send; the service
+reads every field (:mod:`app.validation`) before it trusts one: a choice may arrive as an
+enumeration member from the API or as the string a form sent.
 """
 
 from __future__ import annotations
