@@ -73,6 +73,7 @@ TOO_EARLY = N_("This date is before 1900.")
 NOT_A_LANGUAGE = N_("Not a known language tag (BCP 47, e.g. ro, uk, ar-SY).")
 NOT_A_COUNTRY = N_("Enter a two-letter ISO 3166 country code, e.g. FR.")
 NOT_A_CURRENCY = N_("Enter a three-letter ISO 4217 currency code, e.g. EUR.")
+NEGATIVE_AMOUNT = N_("Enter an amount of zero or more.")
 
 
 def too_long(limit: int) -> str:
@@ -130,6 +131,13 @@ class FieldReader(Errors):
         for name in raw:
             if name not in allowed:
                 self.fail(name, UNKNOWN_FIELD)
+
+    @classmethod
+    def of(cls, data: Any, *, today: date | None = None) -> FieldReader:
+        """A reader of a typed input object's fields (a dataclass instance): the service
+        checks what the screens, the API or a test put in it."""
+        raw = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
+        return cls(raw, raw, today=today)
 
     def given(self, name: str) -> bool:
         value = self.raw.get(name)
@@ -224,6 +232,14 @@ class FieldReader(Errors):
             self.fail(name, N_("Enter a number with at most two decimals, within range."))
             return None
         return number
+
+    def amount(self, name: str, *, maximum: Decimal) -> Decimal | None:
+        """A sum of money: a number of zero or more, in cents."""
+        number = self.number(name, maximum=maximum)
+        if number is not None and number < 0:
+            self.fail(name, NEGATIVE_AMOUNT)
+            return None
+        return None if number is None else number.quantize(_CENT)
 
     def flag(self, name: str) -> bool | None:
         value = self.raw.get(name)

@@ -10,13 +10,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.assistance.models import AssistanceRecord
-from app.assistance.service import (
-    new_record,
-    open_case_ids,
-    read_service_input,
-    require_not_erased,
-)
+from app.assistance.service import new_record, read_service_input, require_not_erased
 from app.auth.permissions import Permission, require
+from app.cases.service import open_case_ids
 from app.clients.models import Client
 from app.clients.pseudonyms import canonical_code
 from app.context import Actor

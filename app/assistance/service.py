@@ -18,14 +18,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.assistance.models import AssistanceRecord, Grant, ServiceSubtype
 from app.audit.actions import AuditAction
 from app.audit.service import record_event
-from app.auth.permissions import Permission, require
-from app.cases.models import Case
+from app.cases.service import client_and_open_case
 from app.clients.models import Client
 from app.clients.service import ERASED, get_client, open_for_reveal
 from app.context import Actor
@@ -227,7 +226,7 @@ def record_service(
     session: Session, ctx: Actor, client_id: uuid.UUID, fields: Mapping[str, object]
 ) -> AssistanceRecord:
     """Record one service delivered to one client, linked to the client's open case."""
-    client, case_id = _client_and_open_case(session, ctx, client_id)
+    client, case_id = client_and_open_case(session, ctx, client_id)
     clean = read_service_input(session, ctx, fields)
     require_not_erased(client)
     record = new_record(session, ctx, client.id, case_id, clean, None)
@@ -235,44 +234,9 @@ def record_service(
     return record
 
 
-def _client_and_open_case(
-    session: Session, ctx: Actor, client_id: uuid.UUID
-) -> tuple[Client, uuid.UUID | None]:
-    """The client (as ``get_client``) and its open case in one statement: recording a
-    service is the form caseworkers submit most, and a round trip is a tenth of it."""
-    require(ctx, Permission.casework)
-    found = session.execute(_CLIENT_AND_OPEN_CASE, {"client_id": client_id}).first()
-    if found is None:
-        raise NotFound(N_("No such client."))
-    return found[0], found[1]
-
-
-#: The most recently opened case still open, should there be several (as open_case_ids).
-_OPEN_CASE = (
-    select(Case.id)
-    .where(Case.tenant_id == Client.tenant_id, Case.client_id == Client.id)
-    .where(Case.closed_on.is_(None))
-    .order_by(Case.opened_on.desc(), Case.created_at.desc())
-    .limit(1)
-    .correlate(Client)
-    .scalar_subquery()
-)
-_CLIENT_AND_OPEN_CASE = select(Client, _OPEN_CASE).where(Client.id == bindparam("client_id"))
-
-
 def require_not_erased(client: Client) -> None:
     if client.erased_at is not None:
         raise Conflict(N_("This client was erased; nothing can be added."))
-
-
-def open_case_ids(session: Session, client_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
-    """The open case of each client (the most recently opened, should there be several)."""
-    rows = session.execute(
-        select(Case.client_id, Case.id)
-        .where(Case.client_id.in_(client_ids), Case.closed_on.is_(None))
-        .order_by(Case.opened_on, Case.created_at)
-    )
-    return {client_id: case_id for client_id, case_id in rows}
 
 
 def new_record(

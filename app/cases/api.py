@@ -17,7 +17,7 @@ import uuid
 from typing import Any
 
 from app.auth.access import caller, casework_blueprint
-from app.cases import children, overview, risks, service
+from app.cases import children, inputs, overview, risks, service
 from app.cases.models import Case, ChildDetails, NrmEvent, Risk
 from app.cases.schemas import (
     AddRiskArgs,
@@ -61,7 +61,7 @@ def get_overview(client_id: uuid.UUID) -> overview.CaseOverview:
 @blp.doc(security=BEARER)
 def open_case(args: dict[str, Any], client_id: uuid.UUID) -> Case:
     """Open a support episode (a client has at most one open case)."""
-    return service.open_case(db(), caller(), client_id, **args)
+    return service.open_case(db(), caller(), client_id, inputs.CaseOpening(**args))
 
 
 @blp.route(f"{CASE}/close", methods=["POST"])
@@ -70,7 +70,7 @@ def open_case(args: dict[str, Any], client_id: uuid.UUID) -> Case:
 @blp.doc(security=BEARER)
 def close_case(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> Case:
     """Close the case with a reason; its open risks close with it."""
-    return service.close_case(db(), caller(), client_id, case_id, **args)
+    return service.close_case(db(), caller(), client_id, case_id, inputs.CaseClosing(**args))
 
 
 @blp.route(f"{CASE}/reflection-period", methods=["PUT"])
@@ -79,8 +79,8 @@ def close_case(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -
 @blp.doc(security=BEARER)
 def set_reflection_period(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> Case:
     """Record the reflection period (the end may be unknown yet)."""
-    ctx = caller()
-    return service.set_reflection_period(db(), ctx, client_id, case_id, **args)
+    period = inputs.ReflectionPeriod(**args)
+    return service.set_reflection_period(db(), caller(), client_id, case_id, period)
 
 
 @blp.route(f"{CASE}/permit-track", methods=["PUT"])
@@ -89,7 +89,8 @@ def set_reflection_period(args: dict[str, Any], client_id: uuid.UUID, case_id: u
 @blp.doc(security=BEARER)
 def set_permit_track(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> Case:
     """Record the residence-permit track."""
-    return service.set_permit_track(db(), caller(), client_id, case_id, **args)
+    track = inputs.PermitTrackChoice(**args)
+    return service.set_permit_track(db(), caller(), client_id, case_id, track)
 
 
 @blp.route(f"{CASE}/nrm-states", methods=["POST"])
@@ -98,7 +99,7 @@ def set_permit_track(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.U
 @blp.doc(security=BEARER)
 def record_nrm_state(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> NrmEvent:
     """A change of the case's NRM referral state, added to its history."""
-    return service.record_nrm_state(db(), caller(), client_id, case_id, **args)
+    return service.record_nrm_state(db(), caller(), client_id, case_id, inputs.NrmChange(**args))
 
 
 @blp.route("/clients/<uuid:client_id>/risks")
@@ -115,7 +116,7 @@ def list_risks(client_id: uuid.UUID) -> list[Risk]:
 @blp.doc(security=BEARER)
 def add_risk(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> Risk:
     """A new risk on an open case; its notes are sealed and not returned."""
-    return risks.add_risk(db(), caller(), client_id, case_id, **args)
+    return risks.add_risk(db(), caller(), client_id, case_id, inputs.RiskInput(**args))
 
 
 @blp.route(f"{RISK}/review", methods=["POST"])
@@ -124,7 +125,7 @@ def add_risk(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> 
 @blp.doc(security=BEARER)
 def review_risk(args: dict[str, Any], client_id: uuid.UUID, risk_id: uuid.UUID) -> Risk:
     """Record a review: the level found and the day of the next review."""
-    return risks.review_risk(db(), caller(), client_id, risk_id, **args)
+    return risks.review_risk(db(), caller(), client_id, risk_id, inputs.RiskReview(**args))
 
 
 @blp.route(f"{RISK}/close", methods=["POST"])
@@ -173,7 +174,7 @@ def assign(args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID) -> se
     organisation is 404, like an unknown one; a member without the caseworker or
     supervisor role is 422. Assigning someone already assigned changes nothing."""
     ctx = caller()
-    assignment = service.assign_caseworker(db(), ctx, client_id, case_id, args["user_id"])
+    assignment = service.assign_caseworker(db(), ctx, client_id, case_id, inputs.Assignee(**args))
     team = service.case_team(db(), ctx, client_id, case_id)
     return next(member for member in team if member.user_id == assignment.user_id)
 
@@ -215,8 +216,8 @@ def update_child_details(
     args: dict[str, Any], client_id: uuid.UUID, case_id: uuid.UUID
 ) -> dict[str, Any]:
     """Record the child module of an open case; the guardian and contact are sealed."""
-    ctx = caller()
-    details = children.update_child_details(db(), ctx, client_id, case_id, **args)
+    module = inputs.ChildModule(**args)
+    details = children.update_child_details(db(), caller(), client_id, case_id, module)
     return _child_out(case_id, details)
 
 

@@ -14,7 +14,7 @@ looking for them needs; need-to-know is the case team.
 
 XXX: the guardian and the contact are sealed under the client's key, bound to the case's
 row; only :func:`reveal_child_details` opens them, after the check above, writing a
-``case.reveal`` audit event. Schooling and the service's name stay in the clear (coarse).
+``case.revealed`` audit event. Schooling and the service's name stay in the clear (coarse).
 """
 
 from __future__ import annotations
@@ -29,14 +29,16 @@ from sqlalchemy.orm import Session
 from app.audit.actions import AuditAction
 from app.audit.service import record_event
 from app.auth.permissions import Permission, can
+from app.cases.inputs import ChildModule
 from app.cases.models import Case, ChildDetails, Schooling
-from app.cases.service import Errors, changeable_case, check, choice, get_case, is_assigned
+from app.cases.service import changeable_case, get_case, is_assigned
 from app.clients.models import Client
 from app.clients.service import ERASED, ClientErased, get_client, open_for_reveal
 from app.context import Actor
 from app.errors import Conflict, Forbidden
 from app.i18n import N_
 from app.keys.service import binding, seal_for_client
+from app.validation import FieldReader
 
 log = logging.getLogger("haven.cases")
 
@@ -89,41 +91,27 @@ def child_details(
 
 
 def update_child_details(
-    session: Session,
-    ctx: Actor,
-    client_id: uuid.UUID,
-    case_id: uuid.UUID,
-    *,
-    guardian: str | None,
-    schooling: str | None,
-    child_protection_service: str | None,
-    child_protection_contact: str | None,
+    session: Session, ctx: Actor, client_id: uuid.UUID, case_id: uuid.UUID, module: ChildModule
 ) -> ChildDetails:
     """Record the child module. For the sealed fields, None keeps the stored value (forms
-    cannot show it without a reveal) and an empty string clears it."""
+    cannot show it without a reveal) and a blank clears it."""
     client, case = child_case(session, ctx, client_id, case_id)
     changeable_case(session, ctx, client_id, case_id)
-    errors: Errors = {}
-    school = choice(Schooling, schooling, "schooling", errors)
-    service_name = (child_protection_service or "").strip() or None
-    if service_name is not None and len(service_name) > SERVICE_MAX:
-        errors["child_protection_service"] = [N_("At most 120 characters.")]
-    sealed = {"guardian": guardian, "child_protection_contact": child_protection_contact}
-    for field, value in sealed.items():
-        if value is not None and len(value.strip()) > SEALED_MAX:
-            errors[field] = [N_("At most 500 characters.")]
-    check(errors)
+    r = FieldReader.of(module)
+    school = r.choice("schooling", Schooling)
+    service_name = r.text("child_protection_service", SERVICE_MAX)
+    given = [field for field in SEALED if getattr(module, field) is not None]
+    sealed = {field: r.text(field, SEALED_MAX) for field in given}
+    r.raise_if_failed()
     assert school is not None
     details = session.get(ChildDetails, (ctx.tenant_id, case.id))
     if details is None:
         details = ChildDetails(case_id=case.id)
         session.add(details)
     details.schooling, details.child_protection_service = school, service_name
-    changed = _seal_fields(session, client, case, details, sealed)
+    _seal_fields(session, client, case, details, sealed)
     session.flush()
-    record_event(
-        session, ctx, AuditAction.case_child_updated, "case", case.id, sealed_fields=changed
-    )
+    record_event(session, ctx, AuditAction.case_child_updated, "case", case.id, sealed_fields=given)
     return details
 
 
@@ -133,12 +121,9 @@ def _seal_fields(
     case: Case,
     details: ChildDetails,
     values: dict[str, str | None],
-) -> list[str]:
-    changed = []
-    for field, value in values.items():
-        if value is None:
-            continue
-        text = value.strip()
+) -> None:
+    """Seal each of ``values``; None clears the field."""
+    for field, text in values.items():
         sealed = None
         if text:
             if client.erased_at is not None:
@@ -146,8 +131,6 @@ def _seal_fields(
             where = binding(session, "child_details", field, case.id)
             sealed = seal_for_client(session, client.id, where, text)
         setattr(details, f"sealed_{field}", sealed)
-        changed.append(field)
-    return changed
 
 
 def reveal_child_details(
@@ -158,7 +141,7 @@ def reveal_child_details(
     fields: Sequence[str] = SEALED,
 ) -> ChildSecrets:
     """The guardian and the child-protection contact in plaintext (only ``fields`` of
-    them; the others stay None), audited as ``case.reveal`` naming the fields opened,
+    them; the others stay None), audited as ``case.revealed`` naming the fields opened,
     when at least one of them is recorded."""
     client, case = child_case(session, ctx, client_id, case_id)
     if client.erased_at is not None:  # erasure also cleared the values: say so first

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from app.cases.inputs import ChildModule
 from app.cases.models import CloseReason, NrmState, PermitTrack, RiskKind, RiskLevel, Schooling
 
 PERMIT_LABELS = {
@@ -109,12 +110,21 @@ class ChildDetailsForm(FlaskForm):  # type: ignore[misc]
     )
     clear_contact = BooleanField(_l("Remove the recorded contact person"))
 
-    def sealed_value(self, field: str, clear: bool) -> str | None:
-        """None keeps the stored value, "" removes it; otherwise the new text."""
-        if clear:
-            return ""
-        text = (getattr(self, field).data or "").strip()
-        return text or None
+    def module(self) -> ChildModule:
+        """For the sealed fields: None keeps the stored value, "" removes it (the box is
+        ticked); otherwise the new text."""
+        return ChildModule(
+            schooling=self.schooling.data,
+            child_protection_service=self.child_protection_service.data,
+            guardian=_sealed(self.guardian.data, self.clear_guardian.data),
+            child_protection_contact=_sealed(
+                self.child_protection_contact.data, self.clear_contact.data
+            ),
+        )
+
+
+def _sealed(typed: str | None, clear: bool) -> str | None:
+    return "" if clear else (typed or "").strip() or None
 
 
 class RiskForm(FlaskForm):  # type: ignore[misc]

@@ -7,7 +7,8 @@ import enum
 import uuid
 from datetime import date
 
-from sqlalchemy import Date, ForeignKeyConstraint, Index, LargeBinary, String, Uuid
+from sqlalchemy import ColumnElement, Date, ForeignKeyConstraint, Index, LargeBinary, String, Uuid
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, OptionalTimestamp, TenantScoped, Timestamp, UUIDPk, enum_column
@@ -98,6 +99,16 @@ class Case(TenantScoped, Base):
         enum_column(NrmState), default=NrmState.not_referred
     )
     created_at: Mapped[Timestamp]
+
+    @hybrid_property
+    def is_open(self) -> bool:
+        """The one meaning of an open case: not closed (a closed case is read-only)."""
+        return self.closed_on is None
+
+    @is_open.inplace.expression
+    @classmethod
+    def _is_open_expression(cls) -> ColumnElement[bool]:
+        return cls.closed_on.is_(None)
 
 
 class CaseAssignment(TenantScoped, Base):

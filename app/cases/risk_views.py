@@ -18,12 +18,12 @@ from app.auth.access import requires
 from app.auth.forms import ActionForm
 from app.auth.permissions import Permission
 from app.cases import forms, risks
+from app.cases.inputs import RiskInput, RiskReview
 from app.cases.service import cases_of, current_case
-from app.cases.views import CASE, Page, act, bp
+from app.cases.views import CASE, bp
 from app.clients.service import get_client
 from app.db.base import utcnow
-from app.errors import ValidationFailed
-from app.web.forms import form_errors, show_errors
+from app.web.forms import Page, form_input, handle_form
 from app.web.request import actor, db
 
 #: The default interval until a risk's next review.
@@ -62,21 +62,12 @@ def _risks_page(client_id: uuid.UUID, failed: forms.RiskForm | None = None) -> s
 def add_risk(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
     get_client(db(), actor(), client_id)  # another organisation's client: 404 before all
     form = forms.RiskForm(prefix="risk")
-    return act(
+    return handle_form(
         form,
-        lambda: risks.add_risk(
-            db(),
-            actor(),
-            client_id,
-            case_id,
-            form.kind.data,
-            form.level.data,
-            form.review_on.data,
-            form.notes.data,
-        ),
-        _("Risk recorded."),
-        lambda failed: _risks_page(client_id, failed),
-        url_for("cases.risks_tab", client_id=client_id),
+        lambda: risks.add_risk(db(), actor(), client_id, case_id, form_input(form, RiskInput)),
+        page=lambda failed: _risks_page(client_id, failed),
+        then=url_for("cases.risks_tab", client_id=client_id),
+        done=_("Risk recorded."),
     )
 
 
@@ -88,25 +79,20 @@ def review_risk(client_id: uuid.UUID, risk_id: uuid.UUID) -> Page:
     if request.method == "GET":
         form.level.data = risk.level
         form.review_on.data = utcnow().date() + REVIEW_AFTER
-    if form.validate_on_submit():
-        try:
-            risks.review_risk(
-                db(), actor(), client_id, risk.id, form.level.data, form.review_on.data
-            )
-        except ValidationFailed as error:
-            show_errors(form, error)
-        else:
-            flash(_("Review recorded."))
-            return redirect(url_for("cases.risks_tab", client_id=client_id))
-    page = render_template(
-        "cases/review.html",
-        active_tab="risks",
-        client=get_client(db(), actor(), client_id),
-        risk=risk,
-        form=form,
-        **_labels(),
+    return handle_form(
+        form,
+        lambda: risks.review_risk(db(), actor(), client_id, risk.id, form_input(form, RiskReview)),
+        page=lambda f: render_template(
+            "cases/review.html",
+            active_tab="risks",
+            client=get_client(db(), actor(), client_id),
+            risk=risk,
+            form=f,
+            **_labels(),
+        ),
+        then=url_for("cases.risks_tab", client_id=client_id),
+        done=_("Review recorded."),
     )
-    return page, form_errors(form)
 
 
 @bp.post("/clients/<uuid:client_id>/risks/<uuid:risk_id>/close")

@@ -8,7 +8,7 @@ review date and *overdue* the day after.
 
 XXX: risk notes name people and places (who threatens the client, where). They are sealed
 under the client's key, bound to the risk row, and only :func:`reveal_risk_notes` opens
-them, after the role check of :func:`get_client`, writing a ``case.reveal`` audit event.
+them, after the role check of :func:`get_client`, writing a ``case.revealed`` audit event.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session
 from app.audit.actions import AuditAction
 from app.audit.service import record_event
 from app.auth.permissions import Permission, require
+from app.cases.inputs import RiskInput, RiskReview
 from app.cases.models import Case, Risk, RiskKind, RiskLevel
-from app.cases.service import Errors, changeable_case, check, choice
+from app.cases.service import changeable_case
 from app.clients.models import Client
 from app.clients.service import ClientErased, get_client, open_for_reveal
 from app.context import Actor
@@ -33,10 +34,10 @@ from app.db.base import utcnow
 from app.errors import Conflict, NotFound
 from app.i18n import N_
 from app.keys.service import binding, seal_for_client
+from app.validation import FieldReader
 
 log = logging.getLogger("haven.cases")
 
-NOTES_MAX = 10_000
 ERASED = N_("This client was erased: their notes no longer exist.")
 
 
@@ -85,62 +86,50 @@ def risks_of(session: Session, ctx: Actor, client_id: uuid.UUID) -> list[Risk]:
     )
 
 
-def _review_date(value: date | None, errors: Errors) -> date | None:
-    if value is None:
-        errors["review_on"] = [N_("Enter the day of the next review.")]
-    elif value < earliest_day():
-        errors["review_on"] = [N_("The next review cannot be in the past.")]
-    else:
-        return value
-    return None
+def _review_day(r: FieldReader) -> date | None:
+    day = r.day("review_on", required=True)
+    if day is not None and day < earliest_day():
+        r.fail("review_on", N_("The next review cannot be in the past."))
+        return None
+    return day
 
 
 def add_risk(
-    session: Session,
-    ctx: Actor,
-    client_id: uuid.UUID,
-    case_id: uuid.UUID,
-    kind: str | None,
-    level: str | None,
-    review_on: date | None,
-    notes: str | None = None,
+    session: Session, ctx: Actor, client_id: uuid.UUID, case_id: uuid.UUID, risk: RiskInput
 ) -> Risk:
-    """A new risk on an open case; ``notes`` (optional) are sealed."""
+    """A new risk on an open case; its notes (optional) are sealed."""
     case = changeable_case(session, ctx, client_id, case_id)
-    errors: Errors = {}
-    risk_kind = choice(RiskKind, kind, "kind", errors)
-    risk_level = choice(RiskLevel, level, "level", errors)
-    day = _review_date(review_on, errors)
-    text = (notes or "").strip()
-    if len(text) > NOTES_MAX:
-        errors["notes"] = [N_("At most 10,000 characters.")]
-    check(errors)
-    assert risk_kind is not None and risk_level is not None and day is not None
-    risk = Risk(
+    r = FieldReader.of(risk)
+    kind, level = r.choice("kind", RiskKind), r.choice("level", RiskLevel)
+    review_on = _review_day(r)
+    notes = r.notes("notes")
+    r.raise_if_failed()
+    assert kind is not None and level is not None and review_on is not None
+    row = Risk(
         id=uuid.uuid4(),
         case_id=case.id,
-        kind=risk_kind,
-        level=risk_level,
-        review_on=day,
+        kind=kind,
+        level=level,
+        review_on=review_on,
         recorded_by=ctx.user_id,
     )
-    if text:
-        if get_client(session, ctx, client_id).erased_at is not None:
-            raise ClientErased(ERASED)
-        where = binding(session, "risks", "notes", risk.id)
-        risk.sealed_notes = seal_for_client(session, case.client_id, where, text)
-    session.add(risk)
+    if notes:
+        row.sealed_notes = _sealed_notes(session, ctx, case, row.id, notes)
+    session.add(row)
     session.flush()
     record_event(
-        session,
-        ctx,
-        AuditAction.risk_added,
-        "risk",
-        risk.id,
-        kind=str(risk_kind),
-        level=str(risk_level),
+        session, ctx, AuditAction.risk_added, "risk", row.id, kind=str(kind), level=str(level)
     )
-    return risk
+    return row
+
+
+def _sealed_notes(
+    session: Session, ctx: Actor, case: Case, risk_id: uuid.UUID, notes: str
+) -> bytes:
+    if get_client(session, ctx, case.client_id).erased_at is not None:
+        raise ClientErased(ERASED)
+    where = binding(session, "risks", "notes", risk_id)
+    return seal_for_client(session, case.client_id, where, notes)
 
 
 def _open_risk(session: Session, ctx: Actor, client_id: uuid.UUID, risk_id: uuid.UUID) -> Risk:
@@ -151,23 +140,18 @@ def _open_risk(session: Session, ctx: Actor, client_id: uuid.UUID, risk_id: uuid
 
 
 def review_risk(
-    session: Session,
-    ctx: Actor,
-    client_id: uuid.UUID,
-    risk_id: uuid.UUID,
-    level: str | None,
-    review_on: date | None,
+    session: Session, ctx: Actor, client_id: uuid.UUID, risk_id: uuid.UUID, review: RiskReview
 ) -> Risk:
     """Record a review: the level found and the day of the next review."""
     risk = _open_risk(session, ctx, client_id, risk_id)
-    errors: Errors = {}
-    risk_level = choice(RiskLevel, level, "level", errors)
-    day = _review_date(review_on, errors)
-    check(errors)
-    assert risk_level is not None and day is not None
-    risk.level, risk.review_on = risk_level, day
+    r = FieldReader.of(review)
+    level = r.choice("level", RiskLevel)
+    review_on = _review_day(r)
+    r.raise_if_failed()
+    assert level is not None and review_on is not None
+    risk.level, risk.review_on = level, review_on
     session.flush()
-    record_event(session, ctx, AuditAction.risk_reviewed, "risk", risk.id, level=str(risk_level))
+    record_event(session, ctx, AuditAction.risk_reviewed, "risk", risk.id, level=str(level))
     return risk
 
 
@@ -182,7 +166,7 @@ def close_risk(session: Session, ctx: Actor, client_id: uuid.UUID, risk_id: uuid
 def reveal_risk_notes(
     session: Session, ctx: Actor, client_id: uuid.UUID, risk_id: uuid.UUID
 ) -> str | None:
-    """The plaintext notes of one risk, audited as ``case.reveal``; None if there are none."""
+    """The plaintext notes of one risk, audited as ``case.revealed``; None if there are none."""
     risk = get_risk(session, ctx, client_id, risk_id)
     # Erased first: erasure also clears the notes, and "erased" is the answer then.
     if get_client(session, ctx, client_id).erased_at is not None:

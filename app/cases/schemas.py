@@ -1,5 +1,8 @@
 """API schemas of the cases domain: input (``…Args``, unknown fields refused) and output.
 
+Each ``…Args`` loads into the keyword arguments of one input object of
+:mod:`app.cases.inputs` (the same field names), which the service checks.
+
 XXX: output schemas list their fields one by one and never name a ``sealed_*`` column; a
 sealed value is reported as recorded or not, and its plaintext leaves only through a
 reveal endpoint (``RevealedRiskNotes``), which the service audits.
@@ -31,16 +34,16 @@ class CloseCaseArgs(_Args):
 
 
 class ReflectionPeriodArgs(_Args):
-    start = fields.Date(data_key="reflection_start", required=True)
-    end = fields.Date(data_key="reflection_end", allow_none=True, load_default=None)
+    reflection_start = fields.Date(required=True)
+    reflection_end = fields.Date(allow_none=True, load_default=None)
 
 
 class PermitTrackArgs(_Args):
-    track = fields.Enum(PermitTrack, by_value=True, data_key="permit_track", required=True)
+    permit_track = fields.Enum(PermitTrack, by_value=True, required=True)
 
 
 class NrmStateArgs(_Args):
-    state = fields.Enum(NrmState, by_value=True, data_key="nrm_state", required=True)
+    nrm_state = fields.Enum(NrmState, by_value=True, required=True)
     changed_on = fields.Date(required=True)
 
 

@@ -24,19 +24,25 @@ case, member) is indistinguishable from a missing one (404).
 
 from __future__ import annotations
 
-import enum
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
-from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.audit.actions import AuditAction
 from app.audit.service import record_event
 from app.auth.models import Membership, User
 from app.auth.permissions import Permission, can, require, roles_with
+from app.cases.inputs import (
+    Assignee,
+    CaseClosing,
+    CaseOpening,
+    NrmChange,
+    PermitTrackChoice,
+    ReflectionPeriod,
+)
 from app.cases.models import (
     Case,
     CaseAssignment,
@@ -52,11 +58,7 @@ from app.context import Actor, Role
 from app.db.base import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n import N_
-
-E = TypeVar("E", bound=enum.StrEnum)
-Errors = dict[str, list[str]]
-
-FUTURE = N_("This date is in the future.")
+from app.validation import FieldReader
 
 
 @dataclass(frozen=True)
@@ -65,33 +67,6 @@ class Member:
 
     user_id: uuid.UUID
     display_name: str
-
-
-def choice(kind: type[E], value: str | None, field: str, errors: Errors) -> E | None:
-    """``value`` as a member of ``kind``, or a message for ``field``."""
-    try:
-        return kind(value or "")
-    except ValueError:
-        errors[field] = [N_("Choose a value from the list.")]
-        return None
-
-
-def past_date(
-    ctx: Actor, value: date | None, field: str, errors: Errors, required: str
-) -> date | None:
-    """A required date that is not in the organisation's future."""
-    if value is None:
-        errors[field] = [required]
-    elif value > ctx.today():
-        errors[field] = [FUTURE]
-    else:
-        return value
-    return None
-
-
-def check(errors: Errors) -> None:
-    if errors:
-        raise ValidationFailed(errors)
 
 
 def get_case(session: Session, ctx: Actor, client_id: uuid.UUID, case_id: uuid.UUID) -> Case:
@@ -106,47 +81,83 @@ def get_case(session: Session, ctx: Actor, client_id: uuid.UUID, case_id: uuid.U
 def changeable_case(session: Session, ctx: Actor, client_id: uuid.UUID, case_id: uuid.UUID) -> Case:
     """A case that may still change: an open one."""
     case = get_case(session, ctx, client_id, case_id)
-    if case.closed_on is not None:
+    if not case.is_open:
         raise Conflict(N_("This case is closed. Open a new case to record more."))
     return case
+
+
+#: A client's cases newest first; should several be open, the first of them is the open one.
+NEWEST_FIRST = (Case.opened_on.desc(), Case.created_at.desc())
 
 
 def cases_of(session: Session, ctx: Actor, client_id: uuid.UUID) -> list[Case]:
     """The client's cases, newest first."""
     client = get_client(session, ctx, client_id)
     return list(
-        session.scalars(
-            select(Case)
-            .where(Case.client_id == client.id)
-            .order_by(Case.opened_on.desc(), Case.created_at.desc())
-        )
+        session.scalars(select(Case).where(Case.client_id == client.id).order_by(*NEWEST_FIRST))
     )
 
 
 def current_case(cases: list[Case]) -> Case | None:
-    return next((case for case in cases if case.closed_on is None), None)
+    """The open case among ``cases`` (as :func:`cases_of` lists them), if any."""
+    return next((case for case in cases if case.is_open), None)
 
 
-def open_case(
-    session: Session,
-    ctx: Actor,
-    client_id: uuid.UUID,
-    opened_on: date | None,
-    permit_track: str = PermitTrack.none,
-) -> Case:
+#: The open case of the Client row it is correlated to: the one query of "the open case"
+#: (claims and services are linked to it).
+_OPEN_CASE_ID = (
+    select(Case.id)
+    .where(Case.tenant_id == Client.tenant_id, Case.client_id == Client.id, Case.is_open)
+    .order_by(*NEWEST_FIRST)
+    .limit(1)
+    .correlate(Client)
+    .scalar_subquery()
+)
+_OPEN_CASE_IDS = select(Client.id, _OPEN_CASE_ID).where(
+    Client.id.in_(bindparam("client_ids", expanding=True))
+)
+_CLIENT_AND_OPEN_CASE = select(Client, _OPEN_CASE_ID).where(Client.id == bindparam("client_id"))
+
+
+def open_case_ids(
+    session: Session, client_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """The open case of each of the clients that has one (of the session's organisation)."""
+    rows = session.execute(_OPEN_CASE_IDS, {"client_ids": list(client_ids)})
+    return {client_id: case_id for client_id, case_id in rows if case_id is not None}
+
+
+def open_case_id(session: Session, client_id: uuid.UUID) -> uuid.UUID | None:
+    """The client's open case, if any."""
+    return open_case_ids(session, [client_id]).get(client_id)
+
+
+def client_and_open_case(
+    session: Session, ctx: Actor, client_id: uuid.UUID
+) -> tuple[Client, uuid.UUID | None]:
+    """The client (as ``get_client``) and its open case in one statement: recording a
+    service is the form caseworkers submit most, and a round trip is a tenth of it."""
+    require(ctx, Permission.casework)
+    found = session.execute(_CLIENT_AND_OPEN_CASE, {"client_id": client_id}).first()
+    if found is None:
+        raise NotFound(N_("No such client."))
+    return found[0], found[1]
+
+
+def open_case(session: Session, ctx: Actor, client_id: uuid.UUID, opening: CaseOpening) -> Case:
     """Open a support episode; the opener is assigned to it."""
     client = get_client(session, ctx, client_id)
     _lock(session, client)
     earlier = cases_of(session, ctx, client.id)
     if current_case(earlier) is not None:
         raise Conflict(N_("This client already has an open case."))
-    errors: Errors = {}
-    track = choice(PermitTrack, permit_track, "permit_track", errors)
-    day = past_date(ctx, opened_on, "opened_on", errors, N_("Enter the day the case opened."))
+    r = FieldReader.of(opening, today=ctx.today())
+    track = r.choice("permit_track", PermitTrack)
+    day = r.past_day("opened_on", required=True)
     last_closed = max((c.closed_on for c in earlier if c.closed_on is not None), default=None)
     if day is not None and last_closed is not None and day < last_closed:
-        errors["opened_on"] = [N_("A new case cannot open before the previous case closed.")]
-    check(errors)
+        r.fail("opened_on", N_("A new case cannot open before the previous case closed."))
+    r.raise_if_failed()
     assert day is not None and track is not None
     case = Case(id=uuid.uuid4(), client_id=client.id, opened_on=day, permit_track=track)
     session.add(case)
@@ -164,24 +175,15 @@ def _lock(session: Session, client: Client) -> None:
 
 
 def close_case(
-    session: Session,
-    ctx: Actor,
-    client_id: uuid.UUID,
-    case_id: uuid.UUID,
-    closed_on: date | None,
-    reason: str | None,
+    session: Session, ctx: Actor, client_id: uuid.UUID, case_id: uuid.UUID, closing: CaseClosing
 ) -> Case:
     case = changeable_case(session, ctx, client_id, case_id)
-    errors: Errors = {}
-    why = None
-    if not reason:
-        errors["reason"] = [N_("Choose why the case closes.")]
-    else:
-        why = choice(CloseReason, reason, "reason", errors)
-    day = past_date(ctx, closed_on, "closed_on", errors, N_("Enter the day the case closed."))
+    r = FieldReader.of(closing, today=ctx.today())
+    why = r.choice("reason", CloseReason)
+    day = r.past_day("closed_on", required=True)
     if day is not None and day < case.opened_on:
-        errors["closed_on"] = [N_("A case cannot close before the day it opened.")]
-    check(errors)
+        r.fail("closed_on", N_("A case cannot close before the day it opened."))
+    r.raise_if_failed()
     case.closed_on, case.close_reason = day, why
     closed_risks = _close_open_risks(session, case)
     session.flush()
@@ -212,16 +214,15 @@ def set_reflection_period(
     ctx: Actor,
     client_id: uuid.UUID,
     case_id: uuid.UUID,
-    start: date | None,
-    end: date | None,
+    period: ReflectionPeriod,
 ) -> Case:
     case = changeable_case(session, ctx, client_id, case_id)
-    errors: Errors = {}
-    if start is None:
-        errors["reflection_start"] = [N_("Enter the first day of the reflection period.")]
-    elif end is not None and end < start:
-        errors["reflection_end"] = [N_("The end cannot be before the start.")]
-    check(errors)
+    r = FieldReader.of(period, today=ctx.today())
+    start = r.day("reflection_start", required=True)
+    end = r.day("reflection_end")
+    if start is not None and end is not None and end < start:
+        r.fail("reflection_end", N_("The end cannot be before the start."))
+    r.raise_if_failed()
     case.reflection_start, case.reflection_end = start, end
     session.flush()
     record_event(session, ctx, AuditAction.case_reflection_period_set, "case", case.id)
@@ -229,47 +230,46 @@ def set_reflection_period(
 
 
 def set_permit_track(
-    session: Session, ctx: Actor, client_id: uuid.UUID, case_id: uuid.UUID, track: str | None
-) -> Case:
-    case = changeable_case(session, ctx, client_id, case_id)
-    errors: Errors = {}
-    value = choice(PermitTrack, track, "permit_track", errors)
-    check(errors)
-    assert value is not None
-    case.permit_track = value
-    session.flush()
-    record_event(session, ctx, AuditAction.case_permit_track_set, "case", case.id, track=str(value))
-    return case
-
-
-def record_nrm_state(
     session: Session,
     ctx: Actor,
     client_id: uuid.UUID,
     case_id: uuid.UUID,
-    state: str | None,
-    changed_on: date | None,
+    choice: PermitTrackChoice,
+) -> Case:
+    case = changeable_case(session, ctx, client_id, case_id)
+    r = FieldReader.of(choice)
+    track = r.choice("permit_track", PermitTrack)
+    r.raise_if_failed()
+    assert track is not None
+    case.permit_track = track
+    session.flush()
+    record_event(session, ctx, AuditAction.case_permit_track_set, "case", case.id, track=str(track))
+    return case
+
+
+def record_nrm_state(
+    session: Session, ctx: Actor, client_id: uuid.UUID, case_id: uuid.UUID, change: NrmChange
 ) -> NrmEvent:
     """A change of the case's NRM referral state, kept in its history."""
     case = changeable_case(session, ctx, client_id, case_id)
-    errors: Errors = {}
-    value = choice(NrmState, state, "nrm_state", errors)
-    if value is not None and value == case.nrm_state:
-        errors["nrm_state"] = [N_("The case is already in this state.")]
-    day = past_date(ctx, changed_on, "changed_on", errors, N_("Enter the day of the change."))
+    r = FieldReader.of(change, today=ctx.today())
+    state = r.choice("nrm_state", NrmState)
+    if state is not None and state == case.nrm_state:
+        r.fail("nrm_state", N_("The case is already in this state."))
+    day = r.past_day("changed_on", required=True)
     history = nrm_history(session, case)
     if day is not None and history and day < history[0].changed_on:
-        errors["changed_on"] = [N_("This is before the latest recorded change.")]
-    check(errors)
-    assert value is not None and day is not None
+        r.fail("changed_on", N_("This is before the latest recorded change."))
+    r.raise_if_failed()
+    assert state is not None and day is not None
     event = NrmEvent(
-        id=uuid.uuid4(), case_id=case.id, state=value, changed_on=day, recorded_by=ctx.user_id
+        id=uuid.uuid4(), case_id=case.id, state=state, changed_on=day, recorded_by=ctx.user_id
     )
     session.add(event)
-    case.nrm_state = value
+    case.nrm_state = state
     session.flush()
     record_event(
-        session, ctx, AuditAction.case_nrm_state_recorded, "case", case.id, state=str(value)
+        session, ctx, AuditAction.case_nrm_state_recorded, "case", case.id, state=str(state)
     )
     return event
 
@@ -336,16 +336,12 @@ def is_assigned(session: Session, case: Case, user_id: uuid.UUID | None) -> bool
 
 
 def assign_caseworker(
-    session: Session,
-    ctx: Actor,
-    client_id: uuid.UUID,
-    case_id: uuid.UUID,
-    user_id: uuid.UUID | str | None,
+    session: Session, ctx: Actor, client_id: uuid.UUID, case_id: uuid.UUID, assignee: Assignee
 ) -> CaseAssignment:
     """Assign a caseworker or supervisor of this organisation (again: no change)."""
     case = changeable_case(session, ctx, client_id, case_id)
     require(ctx, Permission.assign_cases)
-    member = _member(session, ctx, user_id)
+    member = _member(session, ctx, assignee)
     if not member.roles & roles_with(Permission.casework):
         raise ValidationFailed(
             {"user_id": [N_("Only caseworkers and supervisors can be assigned to a case.")]}
@@ -377,11 +373,10 @@ def unassign(
     record_event(session, ctx, AuditAction.case_unassigned, "case", case.id, user=str(user_id))
 
 
-def _member(session: Session, ctx: Actor, user_id: uuid.UUID | str | None) -> Membership:
-    try:
-        wanted = user_id if isinstance(user_id, uuid.UUID) else uuid.UUID(str(user_id or ""))
-    except ValueError:
-        raise ValidationFailed({"user_id": [N_("Choose a person from the list.")]}) from None
+def _member(session: Session, ctx: Actor, assignee: Assignee) -> Membership:
+    r = FieldReader.of(assignee)
+    wanted = r.ref("user_id", required=True)
+    r.raise_if_failed()
     membership = session.get(Membership, (ctx.tenant_id, wanted))
     if membership is None:
         raise NotFound(N_("No such member."))

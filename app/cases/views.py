@@ -10,48 +10,28 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from werkzeug.wrappers import Response
+from sqlalchemy.orm import Session
 
 from app.auth.access import requires
 from app.auth.forms import ActionForm
 from app.auth.permissions import Permission
-from app.cases import children, forms, service
+from app.cases import children, forms, inputs, service
 from app.cases.models import Schooling
 from app.cases.overview import CaseOverview, case_overview
 from app.clients.service import get_client
+from app.context import Actor
 from app.db.base import utcnow
-from app.errors import ValidationFailed
-from app.web.forms import form_errors, show_errors
+from app.web.forms import Page, form_input, handle_form
 from app.web.request import actor, db
 
 bp = Blueprint("cases", __name__)
-Page = Response | tuple[str, int]
+T = TypeVar("T")
 CASE = "/clients/<uuid:client_id>/cases/<uuid:case_id>"
-
-
-def act(
-    form: FlaskForm,
-    action: Callable[[], object],
-    done: str,
-    page: Callable[[FlaskForm], str],
-    target: str,
-) -> Page:
-    """Validate ``form``, run the service ``action``, and redirect to ``target`` with
-    ``done`` flashed; or render ``page`` with the failed form (422)."""
-    if form.validate_on_submit():
-        try:
-            action()
-        except ValidationFailed as error:
-            show_errors(form, error)
-        else:
-            flash(done)
-            return redirect(target)
-    return page(form), form_errors(form)
 
 
 @bp.route("/clients/<uuid:client_id>/case")
@@ -123,8 +103,32 @@ def _on_case_tab(
     client_id: uuid.UUID, key: str | None, form: FlaskForm, action: Callable[[], object]
 ) -> Page:
     get_client(db(), actor(), client_id)  # another organisation's client: 404 before all
-    target = url_for("cases.case_tab", client_id=client_id)
-    return act(form, action, _("Case saved."), lambda f: _case_page(client_id, key, f), target)
+    return handle_form(
+        form,
+        action,
+        page=lambda failed: _case_page(client_id, key, failed),
+        then=url_for("cases.case_tab", client_id=client_id),
+        done=_("Case saved."),
+    )
+
+
+def _change_case(
+    client_id: uuid.UUID,
+    case_id: uuid.UUID,
+    key: str,
+    form_class: type[FlaskForm],
+    command: Callable[[Session, Actor, uuid.UUID, uuid.UUID, T], object],
+    kind: type[T],
+) -> Page:
+    """One of the tab's forms for the open case (prefixed ``key``): the input object it
+    builds goes to the service ``command``."""
+    form = form_class(prefix=key)
+    return _on_case_tab(
+        client_id,
+        key,
+        form,
+        lambda: command(db(), actor(), client_id, case_id, form_input(form, kind)),
+    )
 
 
 @bp.post("/clients/<uuid:client_id>/cases")
@@ -135,80 +139,57 @@ def open_case(client_id: uuid.UUID) -> Page:
         client_id,
         "open",
         form,
-        lambda: service.open_case(
-            db(), actor(), client_id, form.opened_on.data, form.permit_track.data
-        ),
+        lambda: service.open_case(db(), actor(), client_id, form_input(form, inputs.CaseOpening)),
     )
 
 
 @bp.post(f"{CASE}/close")
 @requires(Permission.casework)
 def close_case(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
-    form = forms.CloseCaseForm(prefix="close")
-    return _on_case_tab(
-        client_id,
-        "close",
-        form,
-        lambda: service.close_case(
-            db(), actor(), client_id, case_id, form.closed_on.data, form.reason.data
-        ),
+    return _change_case(
+        client_id, case_id, "close", forms.CloseCaseForm, service.close_case, inputs.CaseClosing
     )
 
 
 @bp.post(f"{CASE}/nrm")
 @requires(Permission.casework)
 def record_nrm_state(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
-    form = forms.NrmStateForm(prefix="nrm")
-    return _on_case_tab(
-        client_id,
-        "nrm",
-        form,
-        lambda: service.record_nrm_state(
-            db(), actor(), client_id, case_id, form.nrm_state.data, form.changed_on.data
-        ),
+    return _change_case(
+        client_id, case_id, "nrm", forms.NrmStateForm, service.record_nrm_state, inputs.NrmChange
     )
 
 
 @bp.post(f"{CASE}/reflection")
 @requires(Permission.casework)
 def set_reflection_period(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
-    form = forms.ReflectionPeriodForm(prefix="reflection")
-    return _on_case_tab(
+    return _change_case(
         client_id,
+        case_id,
         "reflection",
-        form,
-        lambda: service.set_reflection_period(
-            db(),
-            actor(),
-            client_id,
-            case_id,
-            form.reflection_start.data,
-            form.reflection_end.data,
-        ),
+        forms.ReflectionPeriodForm,
+        service.set_reflection_period,
+        inputs.ReflectionPeriod,
     )
 
 
 @bp.post(f"{CASE}/permit")
 @requires(Permission.casework)
 def set_permit_track(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
-    form = forms.PermitTrackForm(prefix="permit")
-    return _on_case_tab(
+    return _change_case(
         client_id,
+        case_id,
         "permit",
-        form,
-        lambda: service.set_permit_track(db(), actor(), client_id, case_id, form.permit_track.data),
+        forms.PermitTrackForm,
+        service.set_permit_track,
+        inputs.PermitTrackChoice,
     )
 
 
 @bp.post(f"{CASE}/assignments")
 @requires(Permission.casework)
 def assign(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
-    form = forms.AssignForm(prefix="assign")
-    return _on_case_tab(
-        client_id,
-        "assign",
-        form,
-        lambda: service.assign_caseworker(db(), actor(), client_id, case_id, form.user_id.data),
+    return _change_case(
+        client_id, case_id, "assign", forms.AssignForm, service.assign_caseworker, inputs.Assignee
     )
 
 
@@ -232,18 +213,7 @@ def update_child_details(client_id: uuid.UUID, case_id: uuid.UUID) -> Page:
         client_id,
         "child",
         form,
-        lambda: children.update_child_details(
-            db(),
-            actor(),
-            client_id,
-            case_id,
-            guardian=form.sealed_value("guardian", form.clear_guardian.data),
-            schooling=form.schooling.data,
-            child_protection_service=form.child_protection_service.data,
-            child_protection_contact=form.sealed_value(
-                "child_protection_contact", form.clear_contact.data
-            ),
-        ),
+        lambda: children.update_child_details(db(), actor(), client_id, case_id, form.module()),
     )
 
 

@@ -36,7 +36,7 @@ def list_claims(client_id: uuid.UUID) -> list[ClaimWithHistory]:
 def file_claim(args: dict[str, Any], client_id: uuid.UUID) -> ClaimWithHistory:
     """A new claim, linked to the client's open case; without ``filed_on`` it is being
     prepared."""
-    claim = service.file_claim(db(), caller(), client_id, **args)
+    claim = service.file_claim(db(), caller(), client_id, service.ClaimFiling(**args))
     return ClaimWithHistory(claim, service.history_of(db(), [claim.id])[claim.id])
 
 
@@ -48,7 +48,6 @@ def change_status(
     args: dict[str, Any], client_id: uuid.UUID, claim_id: uuid.UUID
 ) -> ClaimWithHistory:
     """Move the claim to a new status; the change joins its history."""
-    ctx = caller()
-    claim = service.get_claim(db(), ctx, client_id, claim_id)
-    service.update_claim_status(db(), ctx, claim, service.StatusUpdate(**args))
+    update = service.StatusUpdate(**args)
+    claim = service.update_claim_status(db(), caller(), client_id, claim_id, update)
     return ClaimWithHistory(claim, service.history_of(db(), [claim.id])[claim.id])

@@ -2,7 +2,8 @@
 
 Amounts are in one ISO 4217 currency per claim. ``amount_paid`` is the total paid so far
 (it only grows), never more than the amount awarded. Dates follow the claim's life:
-filed, then decided, then paid, none of them in the future.
+filed, then decided, then paid, none of them before 1900 or after the organisation's
+today (:mod:`app.validation`).
 
 Status changes a caseworker may record (anything else is refused):
 
@@ -19,8 +20,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from decimal import Decimal
 
 from babel.numbers import get_territory_currencies
 from sqlalchemy import select
@@ -29,15 +29,13 @@ from sqlalchemy.orm import Session
 from app.audit.actions import AuditAction
 from app.audit.service import record_event
 from app.auth.permissions import Permission, require
-from app.cases.models import Case
-from app.cases.service import Errors, choice
+from app.cases.service import open_case_id
 from app.claims.models import Claim, ClaimRoute, ClaimStatus, ClaimStatusChange, DefendantType
 from app.clients.service import get_client
 from app.context import Actor
-from app.db.base import utcnow
-from app.errors import NotFound, ValidationFailed
+from app.errors import NotFound
 from app.i18n import N_
-from app.regions import COUNTRIES
+from app.validation import REQUIRED, FieldReader
 
 #: Numeric(14, 2): twelve digits before the decimal point.
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -62,15 +60,6 @@ def is_closed(claim: Claim) -> bool:
     return not TRANSITIONS[claim.status]
 
 
-@lru_cache(maxsize=1)
-def currencies() -> frozenset[str]:
-    """ISO 4217 codes of the currencies in use today in some country (CLDR data)."""
-    found: set[str] = set()
-    for country in COUNTRIES:
-        found.update(get_territory_currencies(country))
-    return frozenset(found)
-
-
 def default_currency(country: str) -> str:
     """The currency of the organisation's country, to preselect on the claim form."""
     found = get_territory_currencies(country) if country else []
@@ -78,10 +67,25 @@ def default_currency(country: str) -> str:
 
 
 @dataclass(frozen=True)
+class ClaimFiling:
+    """What the filing form (or the API) asks to record. Without a filing date the claim
+    is still being prepared."""
+
+    #: A ClaimRoute and a DefendantType.
+    route: str | None
+    defendant_type: str | None
+    #: ISO 4217.
+    currency: str | None
+    amount_claimed: Decimal | str | None = None
+    filed_on: date | None = None
+
+
+@dataclass(frozen=True)
 class StatusUpdate:
     """What the status form (or the API) asks to record."""
 
-    status: str
+    #: A ClaimStatus.
+    status: str | None
     changed_on: date | None
     amount_awarded: Decimal | str | None = None
     amount_paid: Decimal | str | None = None
@@ -89,74 +93,24 @@ class StatusUpdate:
     paid_on: date | None = None
 
 
-def _amount(value: Decimal | str | None, field: str, errors: Errors) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        errors[field] = [N_("Enter an amount such as 1250.00.")]
-        return None
-    if not amount.is_finite() or amount < 0:
-        errors[field] = [N_("Enter an amount of zero or more.")]
-    elif amount > MAX_AMOUNT:
-        errors[field] = [N_("This amount is too large.")]
-    elif amount != amount.quantize(Decimal("0.01")):
-        errors[field] = [N_("Use at most two decimal places.")]
-    else:
-        return amount.quantize(Decimal("0.01"))
-    return None
-
-
-def _past_date(value: date | None, field: str, today: date, errors: Errors) -> None:
-    if value is not None and value > today:
-        errors[field] = [N_("This date is in the future.")]
-
-
-def open_case_of(session: Session, client_id: uuid.UUID) -> Case | None:
-    """The client's open case (the latest opened, if several are open), if any."""
-    return session.scalar(
-        select(Case)
-        .where(Case.client_id == client_id, Case.closed_on.is_(None))
-        .order_by(Case.opened_on.desc(), Case.created_at.desc())
-        .limit(1)
-    )
-
-
-def file_claim(
-    session: Session,
-    ctx: Actor,
-    client_id: uuid.UUID,
-    *,
-    route: str,
-    defendant_type: str,
-    currency: str,
-    amount_claimed: Decimal | str | None,
-    filed_on: date | None,
-    today: date | None = None,
-) -> Claim:
-    """A new claim of the client, linked to their open case if there is one. Without a
-    filing date it is still being prepared."""
+def file_claim(session: Session, ctx: Actor, client_id: uuid.UUID, filing: ClaimFiling) -> Claim:
+    """A new claim of the client, linked to their open case if there is one."""
     client = get_client(session, ctx, client_id)
-    today = today or ctx.today()
-    errors: Errors = {}
-    route_value = choice(ClaimRoute, route, "route", errors)
-    defendant = choice(DefendantType, defendant_type, "defendant_type", errors)
-    currency = (currency or "").strip().upper()
-    if currency not in currencies():
-        errors["currency"] = [N_("Enter a three-letter ISO 4217 currency code, e.g. EUR.")]
-    claimed = _amount(amount_claimed, "amount_claimed", errors)
-    _past_date(filed_on, "filed_on", today, errors)
-    if errors:
-        raise ValidationFailed(errors)
-    case = open_case_of(session, client.id)
+    r = FieldReader.of(filing, today=ctx.today())
+    route, defendant = r.choice("route", ClaimRoute), r.choice("defendant_type", DefendantType)
+    currency = r.currency("currency")
+    if currency is None and r.ok("currency"):
+        r.fail("currency", REQUIRED)
+    claimed = r.amount("amount_claimed", maximum=MAX_AMOUNT)
+    filed_on = r.past_day("filed_on")
+    r.raise_if_failed()
     status = ClaimStatus.filed if filed_on else ClaimStatus.preparing
     claim = Claim(
         id=uuid.uuid4(),
         tenant_id=ctx.tenant_id,
         client_id=client.id,
-        case_id=case.id if case else None,
-        route=route_value,
+        case_id=open_case_id(session, client.id),
+        route=route,
         defendant_type=defendant,
         currency=currency,
         amount_claimed=claimed,
@@ -164,7 +118,7 @@ def file_claim(
         status=status,
     )
     session.add(claim)
-    _add_history(session, ctx, claim, status, filed_on or min(today, utcnow().date()))
+    _add_history(session, ctx, claim, status, filed_on or ctx.today())
     session.flush()
     record_event(session, ctx, AuditAction.claim_filed, "claim", claim.id, status=status.value)
     return claim
@@ -227,38 +181,45 @@ def _last_change(session: Session, claim: Claim) -> date | None:
 
 
 def update_claim_status(
-    session: Session, ctx: Actor, claim: Claim, update: StatusUpdate, today: date | None = None
+    session: Session, ctx: Actor, client_id: uuid.UUID, claim_id: uuid.UUID, update: StatusUpdate
 ) -> Claim:
     """Move the claim to a new status, with the amounts and dates that status needs, and
     add the change to its history."""
-    require(ctx, Permission.casework)
-    today = today or ctx.today()
-    errors: Errors = {}
-    status = choice(ClaimStatus, update.status, "status", errors)
+    claim = get_claim(session, ctx, client_id, claim_id)
+    r = FieldReader.of(update, today=ctx.today())
+    status = r.choice("status", ClaimStatus)
     if status is not None and status not in TRANSITIONS[claim.status]:
-        errors["status"] = [N_("A claim cannot move from its current status to this one.")]
-    awarded = _amount(update.amount_awarded, "amount_awarded", errors)
-    paid = _amount(update.amount_paid, "amount_paid", errors)
-    if update.changed_on is None:
-        errors["changed_on"] = [N_("Enter the date of the change.")]
-    for field in ("changed_on", "decided_on", "paid_on"):
-        _past_date(getattr(update, field), field, today, errors)
-    if errors:
-        raise ValidationFailed(errors)
-    assert status is not None and update.changed_on is not None
-    new = _next_values(claim, status, update, awarded, paid)
-    _check_next(session, claim, status, update, new, errors)
-    if errors:
-        raise ValidationFailed(errors)
+        r.fail("status", N_("A claim cannot move from its current status to this one."))
+    changed_on = r.past_day("changed_on", required=True)
+    decided_on, paid_on = r.past_day("decided_on"), r.past_day("paid_on")
+    awarded = r.amount("amount_awarded", maximum=MAX_AMOUNT)
+    paid = r.amount("amount_paid", maximum=MAX_AMOUNT)
+    r.raise_if_failed()
+    assert status is not None and changed_on is not None
+    given = _Given(changed_on, decided_on, paid_on, awarded, paid)
+    new = _next_values(claim, status, given)
+    _check_next(session, claim, status, given, new, r)
+    r.raise_if_failed()
     claim.filed_on, claim.decided_on, claim.paid_on = new.filed_on, new.decided_on, new.paid_on
     claim.amount_awarded, claim.amount_paid = new.amount_awarded, new.amount_paid
     claim.status = status
-    _add_history(session, ctx, claim, status, update.changed_on)
+    _add_history(session, ctx, claim, status, changed_on)
     session.flush()
     record_event(
         session, ctx, AuditAction.claim_status_changed, "claim", claim.id, status=status.value
     )
     return claim
+
+
+@dataclass(frozen=True)
+class _Given:
+    """The checked values of a status update."""
+
+    changed_on: date
+    decided_on: date | None
+    paid_on: date | None
+    amount_awarded: Decimal | None
+    amount_paid: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -270,73 +231,73 @@ class _Next:
     amount_paid: Decimal | None
 
 
-def _next_values(
-    claim: Claim,
-    status: ClaimStatus,
-    update: StatusUpdate,
-    awarded: Decimal | None,
-    paid: Decimal | None,
-) -> _Next:
+def _next_values(claim: Claim, status: ClaimStatus, given: _Given) -> _Next:
     """The claim's dates and amounts after the change: given values replace stored ones.
     Filing (again, after a rejection) starts a new round: the date of the change is the
     filing date and the old decision no longer stands."""
     if status is ClaimStatus.filed:
-        return _Next(update.changed_on, None, None, None, None)
+        return _Next(given.changed_on, None, None, None, None)
     return _Next(
         filed_on=claim.filed_on,
-        decided_on=update.decided_on or claim.decided_on,
-        paid_on=update.paid_on or claim.paid_on,
-        amount_awarded=awarded if awarded is not None else claim.amount_awarded,
-        amount_paid=paid if paid is not None else claim.amount_paid,
+        decided_on=given.decided_on or claim.decided_on,
+        paid_on=given.paid_on or claim.paid_on,
+        amount_awarded=_first(given.amount_awarded, claim.amount_awarded),
+        amount_paid=_first(given.amount_paid, claim.amount_paid),
     )
+
+
+def _first(given: Decimal | None, stored: Decimal | None) -> Decimal | None:
+    return given if given is not None else stored
 
 
 def _check_next(
     session: Session,
     claim: Claim,
     status: ClaimStatus,
-    update: StatusUpdate,
+    given: _Given,
     new: _Next,
-    errors: Errors,
+    r: FieldReader,
 ) -> None:
     last = _last_change(session, claim)
-    if last is not None and update.changed_on is not None and update.changed_on < last:
-        errors["changed_on"] = [N_("This date is before the claim's last recorded change.")]
-    if status in (ClaimStatus.awarded, ClaimStatus.rejected) and update.decided_on is None:
-        errors["decided_on"] = [N_("Enter the date of the decision.")]
+    if last is not None and given.changed_on < last:
+        r.fail("changed_on", N_("This date is before the claim's last recorded change."))
+    if status in (ClaimStatus.awarded, ClaimStatus.rejected) and given.decided_on is None:
+        r.fail("decided_on", N_("Enter the date of the decision."))
     if status is ClaimStatus.awarded and new.amount_awarded is None:
-        errors["amount_awarded"] = [N_("Enter the amount awarded.")]
+        r.fail("amount_awarded", N_("Enter the amount awarded."))
     if status in (ClaimStatus.partially_paid, ClaimStatus.paid):
-        _check_payment(claim, status, update, new, errors)
-    _check_order(new, errors)
+        _check_payment(claim, status, given, new, r)
+    _check_order(new, r)
 
 
 def _check_payment(
-    claim: Claim, status: ClaimStatus, update: StatusUpdate, new: _Next, errors: Errors
+    claim: Claim, status: ClaimStatus, given: _Given, new: _Next, r: FieldReader
 ) -> None:
     """A payment status needs the total paid so far and the payment date, given with it."""
-    if update.amount_paid in (None, "") or not new.amount_paid:
-        errors["amount_paid"] = [N_("Enter the total amount paid so far.")]
+    if given.amount_paid is None or not new.amount_paid:
+        r.fail("amount_paid", N_("Enter the total amount paid so far."))
     elif claim.amount_paid is not None and new.amount_paid < claim.amount_paid:
-        errors["amount_paid"] = [N_("The total paid cannot be less than before.")]
+        r.fail("amount_paid", N_("The total paid cannot be less than before."))
     elif (
         status is ClaimStatus.partially_paid
         and new.amount_awarded is not None
         and new.amount_paid >= new.amount_awarded
     ):
-        errors["amount_paid"] = [N_("The full amount is paid: choose the status “paid”.")]
-    if update.paid_on is None:
-        errors["paid_on"] = [N_("Enter the date of the payment.")]
+        r.fail("amount_paid", N_("The full amount is paid: choose the status “paid”."))
+    if given.paid_on is None:
+        r.fail("paid_on", N_("Enter the date of the payment."))
 
 
-def _check_order(new: _Next, errors: Errors) -> None:
+def _check_order(new: _Next, r: FieldReader) -> None:
+    """Each only when its field has no message yet: one problem at a time per field."""
     if (
         new.amount_paid is not None
         and new.amount_awarded is not None
         and new.amount_paid > new.amount_awarded
+        and r.ok("amount_paid")
     ):
-        errors.setdefault("amount_paid", [N_("The amount paid cannot exceed the amount awarded.")])
-    if new.filed_on and new.decided_on and new.decided_on < new.filed_on:
-        errors.setdefault("decided_on", [N_("The decision cannot come before the filing.")])
-    if new.decided_on and new.paid_on and new.paid_on < new.decided_on:
-        errors.setdefault("paid_on", [N_("The payment cannot come before the decision.")])
+        r.fail("amount_paid", N_("The amount paid cannot exceed the amount awarded."))
+    if new.filed_on and new.decided_on and new.decided_on < new.filed_on and r.ok("decided_on"):
+        r.fail("decided_on", N_("The decision cannot come before the filing."))
+    if new.decided_on and new.paid_on and new.paid_on < new.decided_on and r.ok("paid_on"):
+        r.fail("paid_on", N_("The payment cannot come before the decision."))

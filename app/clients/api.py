@@ -10,6 +10,7 @@ client is "not found", like a missing one.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from app.auth.access import caller, casework_blueprint
@@ -26,7 +27,8 @@ from app.clients.schemas import (
     IdentitySearchArgs,
     RevealArgs,
     RevealedFieldOut,
-    split_intake,
+    identity_change_of,
+    intake_of,
 )
 from app.web.api import BEARER
 from app.web.request import db
@@ -50,8 +52,7 @@ def list_clients(args: dict[str, Any]) -> service.ClientPage:
 def register(args: dict[str, Any]) -> Client:
     """Intake: a new client with a fresh pseudonym code; identity fields are optional and
     sealed, and are not returned."""
-    facts, identity = split_intake(args)
-    return service.register_client(db(), caller(), facts, identity)
+    return service.register_client(db(), caller(), intake_of(args))
 
 
 @blp.route("/clients/by-code")
@@ -87,7 +88,9 @@ def get_client(client_id: uuid.UUID) -> Client:
 @blp.doc(security=BEARER)
 def update_facts(args: dict[str, Any], client_id: uuid.UUID) -> Client:
     """Change some coarse facts; fields left out keep their value."""
-    return service.update_client_facts(db(), caller(), client_id, args)
+    ctx = caller()
+    current = service.current_facts(service.get_client(db(), ctx, client_id))
+    return service.update_client_facts(db(), ctx, client_id, replace(current, **args))
 
 
 @blp.route("/clients/<uuid:client_id>/identity", methods=["PATCH"])
@@ -96,7 +99,7 @@ def update_facts(args: dict[str, Any], client_id: uuid.UUID) -> Client:
 @blp.doc(security=BEARER)
 def update_identity(args: dict[str, Any], client_id: uuid.UUID) -> Client:
     """Seal new values for the identity fields given; null or "" clears a field."""
-    return service.update_identity(db(), caller(), client_id, args)
+    return service.update_identity(db(), caller(), client_id, identity_change_of(args))
 
 
 @blp.route("/clients/<uuid:client_id>/reveal", methods=["POST"])

@@ -6,6 +6,7 @@ phone numbers or document numbers in their form history on a shared office compu
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from babel import Locale
@@ -24,6 +25,7 @@ from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.clients.models import INDEXED_FIELDS, SEALED_FIELDS
+from app.clients.validation import ClientIdentity
 from app.regions import COUNTRIES, REGION_CODES
 from app.taxonomy import (
     AgeBand,
@@ -181,23 +183,6 @@ class FactsFields:
         _l("Referred by"), choices=_choices(SOURCE_LABELS), default="unknown"
     )
 
-    def facts(self) -> dict[str, Any]:
-        return {
-            "gender": self.gender.data,
-            "age_band": self.age_band.data,
-            "is_minor": bool(self.is_minor.data),
-            "nationality": self.nationality.data or None,
-            "languages": self.languages.data or "",
-            "preferred_language": self.preferred_language.data or None,
-            "forms_of_exploitation": list(self.forms_of_exploitation.data or []),
-            "sector": self.sector.data,
-            "movement": self.movement.data,
-            "victim_status": self.victim_status.data,
-            "identified_by": self.identified_by.data or None,
-            "identified_on": self.identified_on.data,
-            "referral_source": self.referral_source.data,
-        }
-
 
 class IdentityFields:
     """Identity: every field optional, each sealed on its own under the client's key."""
@@ -215,10 +200,9 @@ class IdentityFields:
     health_notes = TextAreaField(IDENTITY_LABELS["health_notes"], render_kw=_PRIVATE)
     narrative = TextAreaField(IDENTITY_LABELS["narrative"], render_kw=_PRIVATE)
 
-    def identity(self) -> dict[str, Any]:
+    def identity(self) -> ClientIdentity:
         """The identity fields that were filled in (blank means "not given")."""
-        values = {name: getattr(self, name).data for name in SEALED_FIELDS}
-        return {k: v for k, v in values.items() if v not in (None, "")}
+        return ClientIdentity(**{name: getattr(self, name).data or None for name in SEALED_FIELDS})
 
 
 class IntakeForm(FlaskForm, FactsFields, IdentityFields):  # type: ignore[misc]
@@ -238,10 +222,11 @@ class IdentityForm(FlaskForm, IdentityFields):  # type: ignore[misc]
         _l("Remove these fields"), choices=[(f, IDENTITY_LABELS[f]) for f in SEALED_FIELDS]
     )
 
-    def changes(self) -> dict[str, Any]:
-        """New values typed in, and None for each field ticked for removal."""
-        cleared = {name: None for name in self.clear.data or []}
-        return {**cleared, **self.identity()}
+    def changes(self) -> ClientIdentity:
+        """New values typed in, and a blank for each other field ticked for removal."""
+        typed = self.identity()
+        cleared = {name: "" for name in self.clear.data or [] if getattr(typed, name) is None}
+        return replace(typed, **cleared)
 
 
 SEARCH_CHOICES = [("code", _l("Pseudonym code"))] + [

@@ -16,6 +16,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from app.clients.models import INDEXED_FIELDS, SEALED_FIELDS, Client
 from app.clients.service import MAX_PER_PAGE, sealed_fields
+from app.clients.validation import IDENTITY_FIELDS, ClientFacts, ClientIdentity, ClientIntake
 from app.taxonomy import (
     AgeBand,
     FormOfExploitation,
@@ -167,8 +168,13 @@ class RevealedFieldOut(Schema):
     value = fields.String(allow_none=True, required=True)
 
 
-def split_intake(args: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The intake body as (facts, identity) for ``register_client``."""
-    identity = {k: v for k, v in args.items() if k in ClientIdentityArgs().fields}
+def intake_of(args: dict[str, Any]) -> ClientIntake:
+    """The intake body (facts and identity side by side) as the service's input."""
+    identity = {k: v for k, v in args.items() if k in IDENTITY_FIELDS}
     facts = {k: v for k, v in args.items() if k not in identity}
-    return facts, identity
+    return ClientIntake(ClientFacts(**facts), ClientIdentity(**identity))
+
+
+def identity_change_of(args: dict[str, Any]) -> ClientIdentity:
+    """An identity change: the fields sent; null, like an empty string, clears one."""
+    return ClientIdentity(**{k: "" if v is None else v for k, v in args.items()})

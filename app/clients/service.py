@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from itertools import starmap
-from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
@@ -25,7 +23,15 @@ from app.auth.permissions import Permission, require
 from app.clients import indexes
 from app.clients.models import INDEXED_FIELDS, SEALED_FIELDS, Client
 from app.clients.pseudonyms import canonical_code, new_code
-from app.clients.validation import ClientFacts, validate_facts, validate_identity
+from app.clients.validation import (
+    FACT_FIELDS,
+    ClientFacts,
+    ClientIdentity,
+    ClientIntake,
+    read_facts,
+    read_identity_change,
+    read_intake,
+)
 from app.context import Actor
 from app.db.base import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed
@@ -44,7 +50,7 @@ from app.keys.service import (
 )
 from app.regions import region_of
 from app.taxonomy import AgeBand, Gender, VictimStatus
-from app.validation import MAX_PAGE
+from app.validation import CHOOSE, MAX_PAGE, NOT_A_DATE, FieldReader
 from crypto import CryptoError, FieldBinding, KeyDestroyed, seal
 
 log = logging.getLogger("haven.clients")
@@ -100,21 +106,15 @@ def get_client(session: Session, ctx: Actor, client_id: uuid.UUID) -> Client:
     return client
 
 
-def register_client(
-    session: Session,
-    ctx: Actor,
-    facts: Mapping[str, Any],
-    identity: Mapping[str, Any] | None = None,
-) -> Client:
+def register_client(session: Session, ctx: Actor, intake: ClientIntake) -> Client:
     """Intake: a new client with a fresh pseudonym, coarse facts and optional identity."""
     require(ctx, Permission.casework)
-    clean_facts, clean_identity = _validate_both(facts, identity or {})
+    facts, given = read_intake(intake, ctx.today())
     client = Client(id=uuid.uuid4(), code=unique_code(session), created_by=ctx.user_id)
-    _apply_facts(client, clean_facts)
+    _apply_facts(client, facts)
     session.add(client)
     session.flush()  # the client row first: its key row refers to it
     key = create_client_key(session, client.id)
-    given = {k: v for k, v in clean_identity.items() if v is not None}
     for field, text in given.items():
         where = binding(session, "clients", field, client.id)
         setattr(client, f"sealed_{field}", seal(key, text, where))
@@ -124,25 +124,6 @@ def register_client(
         session, ctx, AuditAction.client_registered, "client", client.id, fields=sorted(given)
     )
     return client
-
-
-def _validate_both(
-    facts: Mapping[str, Any], identity: Mapping[str, Any]
-) -> tuple[ClientFacts, dict[str, str | None]]:
-    """Both checked before either fails, so a form shows every problem at once."""
-    problems: dict[str, list[str]] = {}
-    clean_facts, clean_identity = ClientFacts(), {}
-    try:
-        clean_facts = validate_facts(facts)
-    except ValidationFailed as error:
-        problems.update(error.fields)
-    try:
-        clean_identity = validate_identity(identity)
-    except ValidationFailed as error:
-        problems.update(error.fields)
-    if problems:
-        raise ValidationFailed(problems)
-    return clean_facts, clean_identity
 
 
 def unique_code(session: Session) -> str:
@@ -175,29 +156,31 @@ def _apply_facts(client: Client, facts: ClientFacts) -> None:
 
 
 def current_facts(client: Client) -> ClientFacts:
-    return ClientFacts(**{name: getattr(client, name) for name in ClientFacts.__annotations__})
+    return ClientFacts(**{name: getattr(client, name) for name in FACT_FIELDS})
 
 
 def update_client_facts(
-    session: Session, ctx: Actor, client_id: uuid.UUID, facts: Mapping[str, Any]
+    session: Session, ctx: Actor, client_id: uuid.UUID, facts: ClientFacts
 ) -> Client:
-    """Change some coarse facts; fields not given keep their value."""
+    """Replace the client's coarse facts (an API change of some of them starts from
+    :func:`current_facts`); the audit event names the facts that changed."""
     client = get_client(session, ctx, client_id)
-    updated = validate_facts(facts, base=current_facts(client))
+    before, updated = current_facts(client), read_facts(facts, ctx.today())
     _apply_facts(client, updated)
     session.flush()
+    changed = sorted(f for f in FACT_FIELDS if getattr(before, f) != getattr(updated, f))
     record_event(
-        session, ctx, AuditAction.client_facts_updated, "client", client.id, fields=sorted(facts)
+        session, ctx, AuditAction.client_facts_updated, "client", client.id, fields=changed
     )
     return client
 
 
 def update_identity(
-    session: Session, ctx: Actor, client_id: uuid.UUID, changes: Mapping[str, Any]
+    session: Session, ctx: Actor, client_id: uuid.UUID, change: ClientIdentity
 ) -> Client:
-    """Seal new values for the given identity fields; None or blank clears a field."""
+    """Seal new values for the identity fields given; a blank one clears its field."""
     client = _live_client(session, ctx, client_id)
-    clean = validate_identity(changes)
+    clean = read_identity_change(change, ctx.today())
     for field, text in clean.items():
         sealed = None
         if text is not None:
@@ -289,16 +272,17 @@ def search_identity(session: Session, ctx: Actor, field: str, value: str) -> lis
 
 
 def _check_search(field: str, value: str) -> None:
+    """A search is no command, but what is typed into it follows the same rules."""
+    r = FieldReader({"field": field, "value": value}, ("field", "value"))
     if field not in INDEXED_FIELDS:
-        raise ValidationFailed({"field": [N_("Not one of the allowed values.")]})
-    if not value.strip():
-        raise ValidationFailed({"value": [N_("Enter what to search for.")]})
-    if len(value) > 200:
-        raise ValidationFailed({"value": [N_("At most 200 characters.")]})
-    try:
-        indexes.NORMALISERS[field](value)
-    except ValueError:
-        raise ValidationFailed({"value": [N_("Not a date (YYYY-MM-DD).")]}) from None
+        r.fail("field", CHOOSE)
+    text = r.text("value", 200, required=True)
+    if text is not None and r.ok("field"):
+        try:
+            indexes.NORMALISERS[field](text)
+        except ValueError:
+            r.fail("value", NOT_A_DATE)
+    r.raise_if_failed()
 
 
 def _confirmed(session: Session, client: Client, field: str, value: str) -> bool:
@@ -323,7 +307,7 @@ def sealed_fields(client: Client) -> dict[str, bool]:
 def reveal_field(session: Session, ctx: Actor, client_id: uuid.UUID, field: str) -> str | None:
     """Plaintext of one identity field, audited as ``client.reveal``; None if empty."""
     if field not in SEALED_FIELDS:
-        raise ValidationFailed({"field": [N_("Not one of the allowed values.")]})
+        raise ValidationFailed({"field": [CHOOSE]})
     client = _live_client(session, ctx, client_id)
     sealed: bytes | None = getattr(client, f"sealed_{field}")
     if sealed is None:

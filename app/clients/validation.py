@@ -1,24 +1,17 @@
-"""Checking client input: coarse facts and identity fields. Used by the services, so that
-the screens and the API refuse the same things with the same per-field messages.
+"""The client's own input rules: coarse facts and identity fields, as typed input objects
+read through :mod:`app.validation` (the one meaning of text, dates, languages, countries
+and choices, with one message each), so the screens and the API refuse the same things.
 
 XXX: messages never repeat the value that was refused (it may be a name or a document).
 """
 
 from __future__ import annotations
 
-import enum
-import re
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
-from functools import cache
-from typing import Any
 
 from app.clients.models import SEALED_FIELDS
-from app.db.base import utcnow
-from app.errors import ValidationFailed
 from app.i18n import N_
-from app.regions import COUNTRIES
 from app.taxonomy import (
     AgeBand,
     FormOfExploitation,
@@ -28,28 +21,20 @@ from app.taxonomy import (
     Sector,
     VictimStatus,
 )
+from app.validation import FieldReader, field_names
 
-NAME_MAX = 200
+#: Identity values are notes at most; some are short by nature, and a longer value is a
+#: typing or paste error.
 SEALED_MAX = 10_000
-#: Identifiers that are short by nature; a longer value is a typing or paste error.
-SHORT_FIELDS = {"phone": 40, "identity_document": 64, "date_of_birth": 10}
-EARLIEST_DATE = date(1900, 1, 1)
-MAX_LANGUAGES = 12
+LIMITS = {"name": 200, "phone": 40, "identity_document": 64}
 CHILD_BANDS = frozenset({AgeBand.under_12, AgeBand.age_12_17})
 ADULT_BANDS = frozenset(set(AgeBand) - CHILD_BANDS - {AgeBand.unknown})
-
-# language[-script][-region][-variant...]; private-use and extensions are not needed here.
-_BCP47 = re.compile(
-    r"(?P<lang>[a-z]{2,3})(?:-(?P<script>[a-z]{4}))?(?:-(?P<region>[a-z]{2}|[0-9]{3}))?"
-    r"(?P<variants>(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*)"
-)
-#: ISO 639-3 codes of languages spoken by clients that CLDR (babel) does not name yet.
-_EXTRA_LANGUAGES = frozenset({"prs", "ber"})
 
 
 @dataclass(frozen=True)
 class ClientFacts:
-    """The coarse, reportable facts of a client, validated."""
+    """The coarse, reportable facts of a client: as typed at intake or on the facts form
+    (checked by :func:`read_facts`), and as stored."""
 
     gender: Gender = Gender.not_stated
     age_band: AgeBand = AgeBand.unknown
@@ -66,73 +51,95 @@ class ClientFacts:
     referral_source: ReferralSource = ReferralSource.unknown
 
 
-FACT_FIELDS = tuple(f.name for f in fields(ClientFacts))
-_ENUMS: dict[str, type[enum.StrEnum]] = {
-    "gender": Gender,
-    "age_band": AgeBand,
-    "sector": Sector,
-    "movement": Movement,
-    "victim_status": VictimStatus,
-    "referral_source": ReferralSource,
-}
+@dataclass(frozen=True)
+class ClientIdentity:
+    """Identity fields to seal, as typed. None leaves a field as it is (at intake: not
+    recorded); an empty or blank value clears it."""
+
+    name: str | None = None
+    aliases: str | None = None
+    date_of_birth: date | str | None = None
+    phone: str | None = None
+    contact_details: str | None = None
+    identity_document: str | None = None
+    address: str | None = None
+    immigration_status: str | None = None
+    health_notes: str | None = None
+    narrative: str | None = None
 
 
-class FieldErrors:
-    """Messages per field, gathered so that every problem is reported at once."""
+@dataclass(frozen=True)
+class ClientIntake:
+    """A new client: coarse facts and (optional) identity."""
 
-    def __init__(self) -> None:
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, name: str, message: str) -> None:
-        self.fields.setdefault(name, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            raise ValidationFailed(self.fields)
+    facts: ClientFacts = field(default_factory=ClientFacts)
+    identity: ClientIdentity = field(default_factory=ClientIdentity)
 
 
-def validate_facts(values: Mapping[str, Any], base: ClientFacts | None = None) -> ClientFacts:
-    """``base`` (defaults for a new client) with ``values`` applied, or ValidationFailed."""
-    errors = FieldErrors()
-    for name in values:
-        if name not in FACT_FIELDS:
-            errors.add(name, N_("Unknown field."))
-    changes: dict[str, Any] = {}
-    for name, value in values.items():
-        if name in FACT_FIELDS:
-            changes[name] = _fact(name, value, errors)
-    errors.raise_if_any()
-    facts = replace(base or ClientFacts(), **changes)
-    return _consistent(facts, errors)
+FACT_FIELDS = field_names(ClientFacts)
+IDENTITY_FIELDS = field_names(ClientIdentity)
+# The sealed columns and the identity input are one list in two places (models cannot
+# import this module): say so where a reader would change one of them.
+assert tuple(f.name for f in fields(ClientIdentity)) == SEALED_FIELDS
 
 
-def _fact(name: str, value: Any, errors: FieldErrors) -> Any:
-    if name in _ENUMS:
-        return _enum(name, _ENUMS[name], value, errors)
-    if name == "is_minor":
-        if not isinstance(value, bool):
-            errors.add(name, N_("Not one of the allowed values."))
-        return value is True
-    if name == "nationality":
-        return _country(value, errors)
-    if name == "languages":
-        return _languages(value, errors)
-    if name == "preferred_language":
-        return _language_field(name, value, errors)
-    if name == "forms_of_exploitation":
-        return _forms(value, errors)
-    if name == "identified_by":
-        text = _text(value)
-        if text is not None and len(text) > 80:
-            errors.add(name, N_("At most 80 characters."))
-        return text
-    return past_date(name, value, errors)  # identified_on
+def read_intake(intake: ClientIntake, today: date) -> tuple[ClientFacts, dict[str, str]]:
+    """The checked facts and the identity values given, or ValidationFailed naming every
+    problem of both at once. ``today``: the organisation's (``ctx.today()``)."""
+    r = FieldReader(
+        {**_raw(intake.facts), **_raw(intake.identity)}, FACT_FIELDS | IDENTITY_FIELDS, today=today
+    )
+    facts = _facts(r)
+    identity = _identity(r, SEALED_FIELDS)
+    r.raise_if_failed()
+    return facts, {name: text for name, text in identity.items() if text is not None}
 
 
-def _consistent(facts: ClientFacts, errors: FieldErrors) -> ClientFacts:
-    if facts.is_minor and facts.age_band in ADULT_BANDS:
-        errors.add("is_minor", N_("A client in an adult age band cannot be marked as a minor."))
-    errors.raise_if_any()
+def read_facts(facts: ClientFacts, today: date) -> ClientFacts:
+    """The checked facts, or ValidationFailed."""
+    r = FieldReader.of(facts, today=today)
+    checked = _facts(r)
+    r.raise_if_failed()
+    return checked
+
+
+def read_identity_change(change: ClientIdentity, today: date) -> dict[str, str | None]:
+    """The identity fields to change, as text to seal or None to clear; fields left None
+    in ``change`` are not in it. Dates of birth are stored in ISO form, so that reveal and
+    search agree on one spelling."""
+    r = FieldReader.of(change, today=today)
+    changed = _identity(r, [name for name in SEALED_FIELDS if getattr(change, name) is not None])
+    r.raise_if_failed()
+    return changed
+
+
+def _raw(data: ClientFacts | ClientIdentity) -> dict[str, object]:
+    return {f.name: getattr(data, f.name) for f in fields(data)}
+
+
+def _facts(r: FieldReader) -> ClientFacts:
+    forms = r.choices("forms_of_exploitation", FormOfExploitation)
+    facts = ClientFacts(
+        gender=r.choice("gender", Gender) or Gender.not_stated,
+        age_band=r.choice("age_band", AgeBand) or AgeBand.unknown,
+        is_minor=r.flag("is_minor") or False,
+        nationality=r.country("nationality"),
+        languages=r.languages("languages"),
+        preferred_language=r.language("preferred_language"),
+        forms_of_exploitation=sorted(form.value for form in forms),
+        sector=r.choice("sector", Sector) or Sector.unknown,
+        movement=r.choice("movement", Movement) or Movement.unknown,
+        victim_status=r.choice("victim_status", VictimStatus) or VictimStatus.potential,
+        identified_by=r.text("identified_by", 80),
+        identified_on=r.past_day("identified_on"),
+        referral_source=r.choice("referral_source", ReferralSource) or ReferralSource.unknown,
+    )
+    return _consistent(facts, r)
+
+
+def _consistent(facts: ClientFacts, r: FieldReader) -> ClientFacts:
+    if r.ok("is_minor") and r.ok("age_band") and facts.is_minor and facts.age_band in ADULT_BANDS:
+        r.fail("is_minor", N_("A client in an adult age band cannot be marked as a minor."))
     languages = list(facts.languages)
     if facts.preferred_language and facts.preferred_language not in languages:
         # The preferred language is one the client speaks, whether or not it was listed.
@@ -143,155 +150,16 @@ def _consistent(facts: ClientFacts, errors: FieldErrors) -> ClientFacts:
     )
 
 
-def _enum(name: str, kind: type[enum.StrEnum], value: Any, errors: FieldErrors) -> Any:
-    try:
-        return kind(value)
-    except ValueError:
-        errors.add(name, N_("Not one of the allowed values."))
-        return None
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _country(value: Any, errors: FieldErrors) -> str | None:
-    text = _text(value)
-    if text is None:
-        return None
-    if text.upper() not in COUNTRIES:
-        errors.add("nationality", N_("Not an ISO 3166 country code."))
-        return None
-    return text.upper()
-
-
-@cache
-def _known_languages() -> frozenset[str]:
-    from babel import Locale
-
-    codes = [str(k) for k in Locale("en").languages]
-    return frozenset(k for k in codes if "_" not in k) | _EXTRA_LANGUAGES
-
-
-@cache
-def _known_scripts() -> frozenset[str]:
-    from babel import Locale
-
-    return frozenset(str(k) for k in Locale("en").scripts)
-
-
-def canonical_language(tag: str) -> str | None:
-    """A BCP 47 tag in canonical case (``sr-Latn-RS``), or None if it is not a known one."""
-    match = _BCP47.fullmatch(tag.strip().replace("_", "-").lower())
-    if match is None or match["lang"] not in _known_languages():
-        return None
-    parts = [match["lang"]]
-    if match["script"]:
-        script = match["script"].title()
-        if script not in _known_scripts():
-            return None
-        parts.append(script)
-    if match["region"]:
-        region = match["region"].upper()
-        if not region.isdigit() and region not in COUNTRIES:
-            return None
-        parts.append(region)
-    parts.extend(v for v in match["variants"].split("-") if v)
-    return "-".join(parts)
-
-
-def _language_field(name: str, value: Any, errors: FieldErrors) -> str | None:
-    text = _text(value)
-    if text is None:
-        return None
-    tag = canonical_language(text)
-    if tag is None:
-        errors.add(name, N_("Not a known language tag (BCP 47, e.g. ro, uk, ar-SY)."))
-    return tag
-
-
-def _split(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [v for v in re.split(r"[\s,;]+", value) if v]
-    if isinstance(value, Iterable):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return [str(value)]
-
-
-def _languages(value: Any, errors: FieldErrors) -> list[str]:
-    tags: list[str] = []
-    for raw in _split(value):
-        tag = canonical_language(raw)
-        if tag is None:
-            errors.add("languages", N_("Not a known language tag (BCP 47, e.g. ro, uk, ar-SY)."))
-        elif tag not in tags:
-            tags.append(tag)
-    if len(tags) > MAX_LANGUAGES:
-        errors.add("languages", N_("At most 12 languages."))
-    return tags
-
-
-def _forms(value: Any, errors: FieldErrors) -> list[str]:
-    allowed = {f.value for f in FormOfExploitation}
-    forms = _split(value)
-    if any(f not in allowed for f in forms):
-        errors.add("forms_of_exploitation", N_("Not one of the allowed values."))
-    return sorted(set(forms) & allowed)
-
-
-def past_date(name: str, value: Any, errors: FieldErrors) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        day: date | None = value
-    else:
-        try:
-            day = date.fromisoformat(str(value).strip())
-        except ValueError:
-            day = None
-    if day is None:
-        errors.add(name, N_("Not a date (YYYY-MM-DD)."))
-    elif day > utcnow().date():
-        errors.add(name, N_("This date is in the future."))
-    elif day < EARLIEST_DATE:
-        errors.add(name, N_("This date is before 1900."))
-    return day
-
-
-def validate_identity(values: Mapping[str, Any]) -> dict[str, str | None]:
-    """Identity fields to seal, as text (None or blank clears a field), or ValidationFailed.
-
-    Dates of birth are stored in ISO form so that reveal and search agree on one spelling.
-    """
-    errors = FieldErrors()
-    cleaned: dict[str, str | None] = {}
-    for name, value in values.items():
-        if name not in SEALED_FIELDS:
-            errors.add(name, N_("Unknown field."))
-            continue
+def _identity(r: FieldReader, names: list[str] | tuple[str, ...]) -> dict[str, str | None]:
+    """Each of ``names`` as text to seal, or None (blank: nothing to seal)."""
+    found: dict[str, str | None] = {}
+    for name in names:
         if name == "date_of_birth":
-            day = past_date(name, value, errors)
-            cleaned[name] = day.isoformat() if day else None
+            day = r.past_day(name)
+            found[name] = day.isoformat() if day else None
             continue
-        text = None if value is None else str(value).strip() or None
-        cleaned[name] = text
-        if text is not None:
-            _check_length(name, text, errors)
-    errors.raise_if_any()
-    return cleaned
-
-
-def _check_length(name: str, text: str, errors: FieldErrors) -> None:
-    if name == "name" and len(text) > NAME_MAX:
-        errors.add(name, N_("At most 200 characters."))
-    elif name in SHORT_FIELDS and len(text) > SHORT_FIELDS[name]:
-        errors.add(name, N_("This is too long for this field."))
-    elif len(text) > SEALED_MAX:
-        errors.add(name, N_("At most 10,000 characters."))
-    if name == "phone" and not any(ch.isdecimal() for ch in text):
-        errors.add(name, N_("A phone number needs digits."))
+        text = r.text(name, LIMITS.get(name, SEALED_MAX)) or None
+        if name == "phone" and text and not any(ch.isdecimal() for ch in text):
+            r.fail(name, N_("A phone number needs digits."))
+        found[name] = text
+    return found

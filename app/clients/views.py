@@ -13,7 +13,6 @@ from typing import Any, NamedTuple
 
 from flask import (
     Blueprint,
-    flash,
     get_template_attribute,
     redirect,
     render_template,
@@ -41,8 +40,10 @@ from app.clients.forms import (
     region_name,
 )
 from app.clients.models import Client
+from app.clients.validation import ClientFacts, ClientIntake
 from app.errors import NotFound, ValidationFailed
-from app.web.forms import form_errors, show_errors
+from app.i18n import N_
+from app.web.forms import form_errors, form_input, handle_form, run_form
 from app.web.i18n import translated_tables
 from app.web.request import actor, db
 
@@ -136,12 +137,7 @@ def index() -> str:
 @requires(Permission.casework)
 def search() -> View:
     form = SearchForm()
-    results: list[Client] | None = None
-    if form.validate_on_submit():
-        try:
-            results = _search(form.kind.data, form.value.data)
-        except ValidationFailed as error:
-            show_errors(form, error)
+    results = run_form(form, lambda: _search(form.kind.data, form.value.data))
     return _list_page(form, results), form_errors(form)
 
 
@@ -158,15 +154,15 @@ def _search(kind: str, value: str) -> list[Client]:
 @requires(Permission.casework)
 def new() -> View:
     form = IntakeForm()
-    if form.validate_on_submit():
-        try:
-            client = service.register_client(db(), actor(), form.facts(), form.identity())
-        except ValidationFailed as error:
-            show_errors(form, error)
-        else:
-            flash(_("Client %(code)s registered.", code=client.code))
-            return redirect(url_for("clients.overview", client_id=client.id))
-    return render_template("clients/new.html", form=form), form_errors(form)
+    return handle_form(
+        form,
+        lambda: service.register_client(
+            db(), actor(), ClientIntake(form_input(form, ClientFacts), form.identity())
+        ),
+        page=lambda f: render_template("clients/new.html", form=f),
+        then=lambda client: url_for("clients.overview", client_id=client.id),
+        done=lambda client: _("Client %(code)s registered.", code=client.code),
+    )
 
 
 @bp.route("/clients/<uuid:client_id>")
@@ -205,22 +201,19 @@ def reveal(client_id: uuid.UUID) -> View:
 def identity(client_id: uuid.UUID) -> View:
     client = service.get_client(db(), actor(), client_id)
     form = IdentityForm()
-    if form.validate_on_submit():
-        try:
-            service.update_identity(db(), actor(), client.id, form.changes())
-        except ValidationFailed as error:
-            show_errors(form, error)
-        else:
-            flash(_("Identity saved."))
-            return redirect(url_for("clients.overview", client_id=client.id))
-    html = render_template(
-        "clients/identity.html",
-        client=client,
-        active_tab="overview",
-        form=form,
-        sealed=service.sealed_fields(client),
+    return handle_form(
+        form,
+        lambda: service.update_identity(db(), actor(), client.id, form.changes()),
+        page=lambda f: render_template(
+            "clients/identity.html",
+            client=client,
+            active_tab="overview",
+            form=f,
+            sealed=service.sealed_fields(client),
+        ),
+        then=url_for("clients.overview", client_id=client.id),
+        done=_("Identity saved."),
     )
-    return html, form_errors(form)
 
 
 @bp.route("/clients/<uuid:client_id>/facts", methods=["GET", "POST"])
@@ -228,16 +221,17 @@ def identity(client_id: uuid.UUID) -> View:
 def facts(client_id: uuid.UUID) -> View:
     client = service.get_client(db(), actor(), client_id)
     form = FactsForm(data=_facts_data(client) if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            service.update_client_facts(db(), actor(), client.id, form.facts())
-        except ValidationFailed as error:
-            show_errors(form, error)
-        else:
-            flash(_("Facts saved."))
-            return redirect(url_for("clients.overview", client_id=client.id))
-    html = render_template("clients/facts.html", client=client, active_tab="overview", form=form)
-    return html, form_errors(form)
+    return handle_form(
+        form,
+        lambda: service.update_client_facts(
+            db(), actor(), client.id, form_input(form, ClientFacts)
+        ),
+        page=lambda f: render_template(
+            "clients/facts.html", client=client, active_tab="overview", form=f
+        ),
+        then=url_for("clients.overview", client_id=client.id),
+        done=_("Facts saved."),
+    )
 
 
 def _facts_data(client: Client) -> dict[str, Any]:
@@ -252,12 +246,19 @@ def _facts_data(client: Client) -> dict[str, Any]:
 def erase(client_id: uuid.UUID) -> View:
     client = service.get_client(db(), actor(), client_id)
     form = EraseForm()
-    if form.validate_on_submit():
-        if form.confirm_code.data.strip().upper() != client.code:
-            form.confirm_code.errors = [_("This is not the client's code.")]
-        else:
-            service.erase_client(db(), actor(), client.id)
-            flash(_("Client %(code)s was erased.", code=client.code))
-            return redirect(url_for("clients.overview", client_id=client.id))
-    html = render_template("clients/erase.html", client=client, active_tab="overview", form=form)
-    return html, form_errors(form)
+    return handle_form(
+        form,
+        lambda: _erase(client, form.confirm_code.data),
+        page=lambda f: render_template(
+            "clients/erase.html", client=client, active_tab="overview", form=f
+        ),
+        then=url_for("clients.overview", client_id=client.id),
+        done=_("Client %(code)s was erased.", code=client.code),
+    )
+
+
+def _erase(client: Client, typed_code: str) -> None:
+    """Typing the client's code confirms that this is the client meant."""
+    if typed_code.strip().upper() != client.code:
+        raise ValidationFailed({"confirm_code": [N_("This is not the client's code.")]})
+    service.erase_client(db(), actor(), client.id)

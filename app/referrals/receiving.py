@@ -21,6 +21,7 @@ from app.audit.service import record_event
 from app.auth.permissions import Permission, require
 from app.clients.models import Client
 from app.clients.service import register_client, unique_code
+from app.clients.validation import ClientFacts, ClientIntake
 from app.context import Actor
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n import N_
@@ -127,11 +128,12 @@ def register_referred_client(session: Session, ctx: Actor, carried: Mapping[str,
     """
     facts = _trusted_facts(carried)
     try:
-        client = register_client(session, ctx, facts)
+        client = register_client(session, ctx, ClientIntake(ClientFacts(**facts)))
     except ValidationFailed:
         # Unreadable facts (they come from another tenant) are dropped rather than
         # refusing the person: caseworkers complete them at the first meeting.
-        client = register_client(session, ctx, {"referral_source": ReferralSource.ngo})
+        fallback = ClientFacts(referral_source=ReferralSource.ngo)
+        client = register_client(session, ctx, ClientIntake(fallback))
     while client.code == carried.get("code"):
         client.code = unique_code(session)
     region = carried.get("nationality_region")

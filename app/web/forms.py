@@ -22,6 +22,7 @@ from wtforms import Field
 
 from app.errors import ValidationFailed
 from app.i18n import translated
+from app.validation import field_names
 
 T = TypeVar("T")
 #: What a view returns: a redirect, or a page with its status.
@@ -41,16 +42,31 @@ def handle_form(
     to ``then``; otherwise render ``page`` with the form and its messages (200 when nothing
     was submitted, 422 when something was refused). ``done`` and ``then`` may be computed
     from the action's result (e.g. the new client's page)."""
+    ran = run_form(form, lambda: (action(),), fallback=fallback)  # boxed: None may be a result
+    if ran is not None:
+        (result,) = ran
+        if done is not None:
+            flash(done(result) if callable(done) else done)
+        return redirect(then(result) if callable(then) else then)
+    return page(form), form_errors(form)
+
+
+def run_form(form: FlaskForm, action: Callable[[], T], *, fallback: str | None = None) -> T | None:
+    """The part of :func:`handle_form` for a view that shows the result itself (a search,
+    whose answer must not reach a URL): ``action``'s result on a valid submission; None
+    when nothing was submitted or something was refused, the messages on the form."""
     if form.validate_on_submit():
         try:
-            result = action()
+            return action()
         except ValidationFailed as error:
             show_errors(form, error, fallback)
-        else:
-            if done is not None:
-                flash(done(result) if callable(done) else done)
-            return redirect(then(result) if callable(then) else then)
-    return page(form), form_errors(form)
+    return None
+
+
+def form_input(form: FlaskForm, kind: type[T]) -> T:
+    """The typed input object ``kind`` (a dataclass) built from the form's fields of the
+    same names: the service checks it, the form only parsed the types."""
+    return kind(**{name: form[name].data for name in field_names(kind)})
 
 
 def form_errors(form: FlaskForm) -> int:

@@ -24,6 +24,7 @@ from app.db import Base, HavenSession, bind_actor, unit_of_work
 from app.db.base import utcnow
 from app.keys.service import attach_keyring, drop_keyring
 from app.tenants.models import Organisation
+from tests.clients.conftest import intake
 from tests.conftest import ON_POSTGRES, Factory
 
 #: Planted in sealed fields: must never appear in a response unless revealed.
@@ -103,7 +104,7 @@ class ApiWorld:
         identity: dict[str, Any] | None = None,
     ) -> uuid.UUID:
         with self.work(org) as (session, ctx):
-            client = register_client(session, ctx, facts or {}, identity)
+            client = register_client(session, ctx, intake(facts, identity))
             return client.id
 
     def snapshot(self) -> dict[str, list[str]]:

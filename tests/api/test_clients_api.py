@@ -105,12 +105,16 @@ def test_bad_intake_is_refused_field_by_field_and_stores_nothing(world: ApiWorld
     body = refused(world, "POST", url, {"gender": "female", "nickname": "x"}, "nickname")
     assert body["fields"]["nickname"] == ["Unknown field."]
     refused(world, "POST", url, {"gender": "robot"}, "gender")
+    # Unknown fields stop here: the service's input is typed and cannot carry them.
+    refused(world, "POST", url, {"colour": "blue"}, "colour")
+    refused(world, "POST", url, {"passport": "X1"}, "passport")
     refused(world, "POST", url, {"forms_of_exploitation": ["piracy"]}, "forms_of_exploitation.0")
     refused(world, "POST", url, {"date_of_birth": day(30)}, "date_of_birth")
     refused(world, "POST", url, {"identified_on": "yesterday"}, "identified_on")
     refused(world, "POST", url, {"nationality": "XX", "name": "a" * 201}, "nationality", "name")
     refused(world, "POST", url, {"age_band": "25_34", "is_minor": True}, "is_minor")
     refused(world, "POST", url, {"narrative": "x" * 10_001}, "narrative")
+    refused(world, "POST", url, {"name": "Ana \ud800", "narrative": "a\x00b"}, "name", "narrative")
 
 
 def test_ten_megabytes_of_notes_are_refused(world: ApiWorld) -> None:

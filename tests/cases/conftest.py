@@ -16,11 +16,13 @@ from sqlalchemy import func, select
 
 from app.auth.models import Role
 from app.cases import service
+from app.cases.inputs import CaseOpening
 from app.clients.service import register_client
 from app.context import Actor
 from app.db import HavenSession, bind_actor, unit_of_work
 from app.keys.service import attach_keyring, drop_keyring
 from app.tenants.models import Organisation
+from tests.clients.conftest import intake
 from tests.conftest import Factory, Person
 
 Work = Callable[..., AbstractContextManager[tuple[HavenSession, Actor]]]
@@ -95,7 +97,7 @@ def new_client(work: Work) -> Callable[..., uuid.UUID]:
     def _new(org: Organisation, minor: bool = False, **facts: Any) -> uuid.UUID:
         values = {"gender": "female", "age_band": "12_17" if minor else "25_34", **facts}
         with work(org) as (session, ctx):
-            return register_client(session, ctx, values, {"name": SECRET}).id
+            return register_client(session, ctx, intake(values, {"name": SECRET})).id
 
     return _new
 
@@ -111,7 +113,7 @@ def new_case(work: Work) -> Callable[..., uuid.UUID]:
         opened_on: date = date(2025, 3, 1),
     ) -> uuid.UUID:
         with work(org, person) as (session, ctx):
-            return service.open_case(session, ctx, client_id, opened_on).id
+            return service.open_case(session, ctx, client_id, CaseOpening(opened_on)).id
 
     return _open
 

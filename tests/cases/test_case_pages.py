@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.cases import children
+from app.cases.inputs import ChildModule
 from app.cases.models import Case, CaseAssignment, ChildDetails, NrmEvent
 from tests.cases.conftest import SECRET, count
 from tests.conftest import csrf_from, sign_in
@@ -110,7 +111,7 @@ def test_closing_needs_a_reason_and_leaves_the_case_in_the_earlier_list(
         client, client_id, path, **{"close-closed_on": "2025-05-01", "close-reason": ""}
     )
     assert response.status_code == 422
-    assert "Choose why the case closes." in response.get_data(as_text=True)
+    assert "Choose a value from the list." in response.get_data(as_text=True)
     assert count(work, world.north, Case, Case.closed_on.is_not(None)) == 0
     response = _post(
         client,
@@ -149,7 +150,7 @@ def test_supervisor_assigns_and_unassigns_from_the_tab(client, world, work, new_
         client, client_id, f"cases/{case_id}/assignments", **{"assign-user_id": "bogus"}
     )
     assert response.status_code == 422
-    assert "Choose a person from the list." in response.get_data(as_text=True)
+    assert "Choose a value from the list." in response.get_data(as_text=True)
     stranger = _post(
         client,
         client_id,
@@ -224,10 +225,12 @@ def test_child_section_is_hidden_and_refused_for_other_caseworkers(
             ctx,
             client_id,
             case_id,
-            guardian=SECRET,
-            schooling="enrolled",
-            child_protection_service=None,
-            child_protection_contact=None,
+            ChildModule(
+                guardian=SECRET,
+                schooling="enrolled",
+                child_protection_service=None,
+                child_protection_contact=None,
+            ),
         )
     sign_in(client, world.colleague)
     html = client.get(f"/clients/{client_id}/case").get_data(as_text=True)

@@ -8,6 +8,7 @@ from sqlalchemy import select, text
 
 from app.audit.models import AuditEvent
 from app.cases import children
+from app.cases.inputs import Assignee, ChildModule
 from app.cases.models import ChildDetails
 from app.cases.overview import case_overview
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -32,7 +33,9 @@ def _update(work, who, client_id, case_id, roles=("caseworker",), **values):
         **values,
     }
     with work(who[0], who[1], roles) as (session, ctx):
-        return children.update_child_details(session, ctx, client_id, case_id, **fields)
+        return children.update_child_details(
+            session, ctx, client_id, case_id, ChildModule(**fields)
+        )
 
 
 def test_supervisors_and_assigned_caseworkers_see_the_child_module(world, work, child_case):
@@ -55,10 +58,12 @@ def test_other_caseworkers_of_the_organisation_are_refused(world, work, child_ca
             c,
             client_id,
             case_id,
-            guardian="",
-            schooling="waiting",
-            child_protection_service=None,
-            child_protection_contact="",
+            ChildModule(
+                guardian="",
+                schooling="waiting",
+                child_protection_service=None,
+                child_protection_contact="",
+            ),
         ),
     ]
     for call in calls:
@@ -78,7 +83,9 @@ def test_assignment_by_a_supervisor_opens_the_module_to_a_caseworker(world, work
     from app.cases import service
 
     with work(world.north, world.supervisor, ("supervisor",)) as (session, ctx):
-        service.assign_caseworker(session, ctx, client_id, case_id, world.colleague.user.id)
+        service.assign_caseworker(
+            session, ctx, client_id, case_id, Assignee(world.colleague.user.id)
+        )
     with work(world.north, world.colleague) as (session, ctx):
         assert children.child_details(session, ctx, client_id, case_id) is None  # nothing yet
 
@@ -146,6 +153,10 @@ def test_nothing_recorded_reveals_nothing_and_logs_nothing(world, work, child_ca
         ({"guardian": "g" * 501}, {"guardian"}),
         ({"child_protection_contact": "c" * 501}, {"child_protection_contact"}),
         ({"child_protection_service": "s" * 121}, {"child_protection_service"}),
+        # No text field holds a NUL, a control character or a lone surrogate.
+        ({"guardian": "Anna\x00Mazur"}, {"guardian"}),
+        ({"child_protection_contact": "Irina \ud800"}, {"child_protection_contact"}),
+        ({"child_protection_service": "ASE\x07"}, {"child_protection_service"}),
     ],
 )
 def test_bad_child_details_are_refused_and_store_nothing(world, work, child_case, values, fields):

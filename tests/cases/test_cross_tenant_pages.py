@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.cases import children, risks
+from app.cases.inputs import ChildModule, RiskInput
 from app.cases.models import Case, CaseAssignment, ChildDetails, NrmEvent, Risk
 from tests.cases.conftest import SECRET
 from tests.conftest import csrf_from, sign_in
@@ -25,17 +26,19 @@ def north_minor(world, work, new_client, new_case):
     case_id = new_case(world.north, client_id, world.worker)
     with work(world.north, world.worker) as (session, ctx):
         risk = risks.add_risk(
-            session, ctx, client_id, case_id, "retaliation", "high", date.today(), SECRET
+            session, ctx, client_id, case_id, RiskInput("retaliation", "high", date.today(), SECRET)
         )
         children.update_child_details(
             session,
             ctx,
             client_id,
             case_id,
-            guardian=SECRET,
-            schooling="enrolled",
-            child_protection_service=None,
-            child_protection_contact=SECRET,
+            ChildModule(
+                guardian=SECRET,
+                schooling="enrolled",
+                child_protection_service=None,
+                child_protection_contact=SECRET,
+            ),
         )
     return client_id, case_id, risk.id
 

@@ -10,6 +10,7 @@ import pytest
 
 import app.cases
 from app.cases import children, risks
+from app.cases.inputs import ChildModule, RiskInput
 from tests.cases.conftest import SECRET
 
 CASES = Path(app.cases.__file__).parent
@@ -73,20 +74,19 @@ def test_a_reveal_whose_audit_event_fails_returns_nothing(
             ctx,
             client_id,
             case_id,
-            "retaliation",
-            "high",
-            date.today() + timedelta(days=7),
-            SECRET,
+            RiskInput("retaliation", "high", date.today() + timedelta(days=7), SECRET),
         )
         children.update_child_details(
             session,
             ctx,
             client_id,
             case_id,
-            guardian=SECRET,
-            schooling="enrolled",
-            child_protection_service=None,
-            child_protection_contact=None,
+            ChildModule(
+                guardian=SECRET,
+                schooling="enrolled",
+                child_protection_service=None,
+                child_protection_contact=None,
+            ),
         )
 
     def refuse(*_args, **_kwargs):

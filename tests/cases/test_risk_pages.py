@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.cases import risks
+from app.cases.inputs import RiskInput
 from app.cases.models import Risk
 from app.clients.models import Client
 from tests.cases.conftest import SECRET, count
@@ -65,7 +66,7 @@ def test_bad_risk_gets_422_with_field_messages_and_stores_nothing(
     past = (date.today() - timedelta(days=3)).isoformat()
     for values, message in [
         ({"risk-review_on": past}, "The next review cannot be in the past."),
-        ({"risk-review_on": ""}, "Enter the day of the next review."),
+        ({"risk-review_on": ""}, "This field is required."),
         ({"risk-notes": "n" * 10_001}, "At most 10,000 characters."),
         ({"risk-kind": "gossip"}, "Not a valid choice"),
     ]:
@@ -81,7 +82,11 @@ def test_review_and_close_from_the_tab(client, world, work, new_client, new_case
     case_id = new_case(world.north, client_id, world.worker)
     with work(world.north) as (session, ctx):
         risk = risks.add_risk(
-            session, ctx, client_id, case_id, "self_harm", "high", date.today() + timedelta(days=1)
+            session,
+            ctx,
+            client_id,
+            case_id,
+            RiskInput("self_harm", "high", date.today() + timedelta(days=1)),
         )
     sign_in(client, world.worker)
     url = f"/clients/{client_id}/risks/{risk.id}/review"
@@ -107,7 +112,9 @@ def test_overdue_reviews_are_flagged_and_listed(client, world, work, new_client,
     client_id = new_client(world.north)
     case_id = new_case(world.north, client_id, world.worker)
     with work(world.north) as (session, ctx):
-        risk = risks.add_risk(session, ctx, client_id, case_id, "retaliation", "high", date.today())
+        risk = risks.add_risk(
+            session, ctx, client_id, case_id, RiskInput("retaliation", "high", date.today())
+        )
         risk.review_on = date.today() - timedelta(days=2)  # time passed
         code = session.scalar(select(Client.code))
     sign_in(client, world.worker)

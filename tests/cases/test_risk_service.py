@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 
 from app.audit.models import AuditEvent
 from app.cases import risks
+from app.cases.inputs import RiskInput, RiskReview
 from app.cases.models import Risk
 from app.clients.models import Client
 from app.clients.service import FieldUnreadable, erase_client
@@ -32,10 +33,12 @@ def _add(work, org, client_id, case_id, notes=SECRET, review_on=None, **values):
             ctx,
             client_id,
             case_id,
-            values.get("kind", "retaliation"),
-            values.get("level", "high"),
-            review_on or TODAY + timedelta(days=14),
-            notes,
+            RiskInput(
+                values.get("kind", "retaliation"),
+                values.get("level", "high"),
+                review_on or TODAY + timedelta(days=14),
+                notes,
+            ),
         )
         return risk.id
 
@@ -75,6 +78,10 @@ def test_a_risk_without_notes_stores_none(world, work, case):
         ({"review_on": TODAY - timedelta(days=2)}, {"review_on"}),
         ({"notes": "x" * 10_001}, {"notes"}),
         ({"kind": "", "level": "", "notes": "y" * 20_000}, {"kind", "level", "notes"}),
+        # No text field holds a NUL, a control character or a lone surrogate.
+        ({"notes": "at the \x00 farm"}, {"notes"}),
+        ({"notes": "Zoryana \udfff"}, {"notes"}),
+        ({"review_on": date(1899, 12, 31)}, {"review_on"}),
     ],
 )
 def test_bad_risks_are_refused_per_field_and_store_nothing(world, work, case, values, fields):
@@ -88,7 +95,7 @@ def test_bad_risks_are_refused_per_field_and_store_nothing(world, work, case, va
 def test_a_review_date_is_required(world, work, case):
     client_id, case_id = case
     with pytest.raises(ValidationFailed) as error, work(world.north) as (session, ctx):
-        risks.add_risk(session, ctx, client_id, case_id, "self_harm", "low", None)
+        risks.add_risk(session, ctx, client_id, case_id, RiskInput("self_harm", "low", None))
     assert set(error.value.fields) == {"review_on"}
 
 
@@ -97,15 +104,17 @@ def test_review_sets_level_and_date_and_closing_ends_the_risk(world, work, case)
     risk_id = _add(work, world.north, client_id, case_id)
     later = TODAY + timedelta(days=60)
     with work(world.north) as (session, ctx):
-        risk = risks.review_risk(session, ctx, client_id, risk_id, "low", later)
+        risk = risks.review_risk(session, ctx, client_id, risk_id, RiskReview("low", later))
         assert (risk.level, risk.review_on) == ("low", later)
     with pytest.raises(ValidationFailed) as error, work(world.north) as (session, ctx):
-        risks.review_risk(session, ctx, client_id, risk_id, "none", TODAY - timedelta(days=5))
+        risks.review_risk(
+            session, ctx, client_id, risk_id, RiskReview("none", TODAY - timedelta(days=5))
+        )
     assert set(error.value.fields) == {"level", "review_on"}
     with work(world.north) as (session, ctx):
         risks.close_risk(session, ctx, client_id, risk_id)
     for change in (
-        lambda s, c: risks.review_risk(s, c, client_id, risk_id, "high", later),
+        lambda s, c: risks.review_risk(s, c, client_id, risk_id, RiskReview("high", later)),
         lambda s, c: risks.close_risk(s, c, client_id, risk_id),
     ):
         with pytest.raises(Conflict), work(world.north) as (session, ctx):
@@ -178,7 +187,7 @@ def test_an_erased_clients_notes_are_gone(world, work, case):
     with pytest.raises(Conflict), work(world.north) as (session, ctx):
         risks.reveal_risk_notes(session, ctx, client_id, risk_id)
     with pytest.raises(Conflict), work(world.north) as (session, ctx):
-        risks.add_risk(session, ctx, client_id, case_id, "other", "low", TODAY, "more")
+        risks.add_risk(session, ctx, client_id, case_id, RiskInput("other", "low", TODAY, "more"))
     assert _reveals(work, world.north) == []
 
 
@@ -191,8 +200,8 @@ def test_another_organisations_risks_are_not_found(world, work, new_client, case
         lambda s, c: risks.get_risk(s, c, client_id, risk_id),
         lambda s, c: risks.get_risk(s, c, south_client, risk_id),
         lambda s, c: risks.risks_of(s, c, client_id),
-        lambda s, c: risks.add_risk(s, c, south_client, case_id, "other", "low", later),
-        lambda s, c: risks.review_risk(s, c, south_client, risk_id, "low", later),
+        lambda s, c: risks.add_risk(s, c, south_client, case_id, RiskInput("other", "low", later)),
+        lambda s, c: risks.review_risk(s, c, south_client, risk_id, RiskReview("low", later)),
         lambda s, c: risks.close_risk(s, c, client_id, risk_id),
         lambda s, c: risks.reveal_risk_notes(s, c, south_client, risk_id),
     ]

@@ -18,6 +18,7 @@ from app.context import Actor
 from app.db import HavenSession, bind_actor, unit_of_work
 from app.keys.service import attach_keyring
 from app.tenants.models import Organisation
+from tests.clients.conftest import intake
 from tests.conftest import Factory, Person
 
 #: Identity given to every test client: must never appear where a referral carries data.
@@ -76,7 +77,8 @@ def work(app: Flask) -> Work:
         with unit_of_work(app.extensions["haven.sessionmaker"]) as session:
             attach_keyring(session, app.extensions["haven.master"])
             bind_actor(session, org.id, user_id)
-            yield session, Actor(user_id, org.id, frozenset({Role.caseworker}))
+            roles = frozenset({Role.caseworker})
+            yield session, Actor(user_id, org.id, roles, country=org.country)
 
     return _work
 
@@ -97,12 +99,8 @@ def new_client(work: Work) -> Callable[..., uuid.UUID]:
             **facts,
         }
         with work(org) as (session, ctx):
-            client = register_client(
-                session,
-                ctx,
-                values,
-                {"name": SECRET_NAME, "phone": SECRET_PHONE, "narrative": "Met at the farm."},
-            )
+            identity = {"name": SECRET_NAME, "phone": SECRET_PHONE, "narrative": "Met at the farm."}
+            client = register_client(session, ctx, intake(values, identity))
             return client.id
 
     return _new

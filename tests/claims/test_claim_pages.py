@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.claims import service
 from app.claims.models import Claim, ClaimStatusChange
+from app.claims.service import ClaimFiling
 from tests.conftest import csrf_from, sign_in
 
 
@@ -76,11 +77,13 @@ def _filed_claim(work, world, client_id):
             session,
             ctx,
             client_id,
-            route="civil",
-            defendant_type="employer",
-            currency="EUR",
-            amount_claimed="5000",
-            filed_on=date(2026, 1, 5),
+            ClaimFiling(
+                route="civil",
+                defendant_type="employer",
+                currency="EUR",
+                amount_claimed="5000",
+                filed_on=date(2026, 1, 5),
+            ),
         ).id
 
 

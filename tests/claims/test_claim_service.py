@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,11 +14,14 @@ from app.auth.models import Role
 from app.cases.models import Case
 from app.claims import service
 from app.claims.models import Claim, ClaimStatus, ClaimStatusChange
-from app.claims.service import StatusUpdate
+from app.claims.service import ClaimFiling, StatusUpdate
 from app.context import Actor
 from app.errors import Forbidden, NotFound, ValidationFailed
 
-TODAY = date(2026, 5, 20)
+#: The organisation's today (north is in France): the latest date a claim may record.
+TODAY = Actor(None, None, country="FR").today()
+FUTURE = TODAY + timedelta(days=1)
+CIVIL = ClaimFiling(route="civil", defendant_type="employer", currency="EUR", amount_claimed="1")
 
 
 def _file(work, org, client_id, **overrides):
@@ -28,19 +31,17 @@ def _file(work, org, client_id, **overrides):
         "currency": "eur",
         "amount_claimed": "12500.5",
         "filed_on": date(2026, 1, 10),
-        "today": TODAY,
         **overrides,
     }
     with work(org) as (session, ctx):
-        claim = service.file_claim(session, ctx, client_id, **values)
+        claim = service.file_claim(session, ctx, client_id, ClaimFiling(**values))
         return claim.id
 
 
 def _update(work, org, client_id, claim_id, **values):
     values.setdefault("changed_on", date(2026, 3, 1))
     with work(org) as (session, ctx):
-        claim = service.get_claim(session, ctx, client_id, claim_id)
-        service.update_claim_status(session, ctx, claim, StatusUpdate(**values), today=TODAY)
+        service.update_claim_status(session, ctx, client_id, claim_id, StatusUpdate(**values))
 
 
 def _claim(work, org, claim_id):
@@ -106,7 +107,12 @@ def test_claim_is_linked_to_the_open_case_only(world, work, new_client):
         ({"currency": "EURO"}, "currency"),
         ({"currency": "ABC"}, "currency"),
         ({"currency": ""}, "currency"),
-        ({"filed_on": date(2026, 5, 21)}, "filed_on"),
+        ({"filed_on": FUTURE}, "filed_on"),
+        ({"filed_on": date(732, 5, 20)}, "filed_on"),
+        ({"filed_on": date(1899, 12, 31)}, "filed_on"),
+        ({"currency": "EU\x00"}, "currency"),
+        ({"currency": "E\ud800R"}, "currency"),
+        ({"amount_claimed": "12\x00"}, "amount_claimed"),
         ({"route": "tv_show"}, "route"),
         ({"defendant_type": "neighbour"}, "defendant_type"),
     ],
@@ -229,9 +235,10 @@ def test_dates_are_in_order_and_not_in_the_future(world, work, new_client):
     claim_id = _file(work, world.north, client_id)  # filed 2026-01-10
     cases = [
         ({"status": "rejected", "decided_on": date(2026, 1, 9)}, "decided_on"),
-        ({"status": "rejected", "decided_on": date(2026, 5, 21)}, "decided_on"),
+        ({"status": "rejected", "decided_on": FUTURE}, "decided_on"),
+        ({"status": "rejected", "decided_on": date(1066, 10, 14)}, "decided_on"),
         (
-            {"status": "rejected", "decided_on": date(2026, 2, 1), "changed_on": date(2026, 5, 21)},
+            {"status": "rejected", "decided_on": date(2026, 2, 1), "changed_on": FUTURE},
             "changed_on",
         ),
         (
@@ -334,16 +341,7 @@ def test_claims_of_another_organisation_are_not_found(world, work, new_client):
         with pytest.raises(NotFound):
             service.get_claim(session, ctx, south_client, claim_id)
         with pytest.raises(NotFound):
-            service.file_claim(
-                session,
-                ctx,
-                client_id,
-                route="civil",
-                defendant_type="employer",
-                currency="EUR",
-                amount_claimed="1",
-                filed_on=None,
-            )
+            service.file_claim(session, ctx, client_id, CIVIL)
         assert service.claims_of(session, ctx, south_client) == []
     with work(world.north) as (session, ctx):
         with pytest.raises(NotFound):
@@ -359,16 +357,7 @@ def test_only_casework_roles_work_with_claims(world, work, new_client):
     with work(world.north) as (session, _ctx):
         admin = Actor(uuid.uuid4(), world.north.id, frozenset({Role.org_admin}))
         with pytest.raises(Forbidden):
-            service.file_claim(
-                session,
-                admin,
-                client_id,
-                route="civil",
-                defendant_type="employer",
-                currency="EUR",
-                amount_claimed="1",
-                filed_on=None,
-            )
+            service.file_claim(session, admin, client_id, CIVIL)
 
 
 def test_default_currency_follows_the_organisation_country():

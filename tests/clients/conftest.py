@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from functools import cached_property
 
@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 
 from app.auth.models import Role
+from app.clients.validation import ClientFacts, ClientIdentity, ClientIntake
 from app.context import Actor
 from app.db import HavenSession, bind_actor, unit_of_work
 from app.keys.service import attach_keyring, drop_keyring
@@ -17,6 +18,13 @@ from app.tenants.models import Organisation
 from tests.conftest import Factory, Person
 
 Work = Callable[..., AbstractContextManager[tuple[HavenSession, Actor]]]
+
+
+def intake(
+    facts: Mapping[str, object] | None = None, identity: Mapping[str, object] | None = None
+) -> ClientIntake:
+    """The intake input object from the plain values tests write (the service checks them)."""
+    return ClientIntake(ClientFacts(**(facts or {})), ClientIdentity(**(identity or {})))
 
 
 class Casework:

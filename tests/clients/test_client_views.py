@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEvent
 from app.clients import service
 from app.clients.models import Client
+from tests.clients.conftest import intake
 from tests.conftest import csrf_from, sign_in
 
 FACTS = {"gender": "female", "age_band": "18_24", "nationality": "UA"}
@@ -19,7 +20,7 @@ FACTS = {"gender": "female", "age_band": "18_24", "nationality": "UA"}
 
 def _register(work, org, identity=None, facts=None):
     with work(org) as (session, ctx):
-        return service.register_client(session, ctx, facts or FACTS, identity or {}).id
+        return service.register_client(session, ctx, intake(facts or FACTS, identity)).id
 
 
 def _client(work, org, client_id):
@@ -142,7 +143,7 @@ def test_list_and_search(client, casework, work):
 
 def test_list_paginates(client, casework, work):
     with work(casework.north) as (session, ctx):
-        codes = [service.register_client(session, ctx, {}, {}).code for _ in range(52)]
+        codes = [service.register_client(session, ctx, intake()).code for _ in range(52)]
     sign_in(client, casework.worker)
     first = client.get("/clients").get_data(as_text=True)
     second = client.get("/clients?page=2").get_data(as_text=True)

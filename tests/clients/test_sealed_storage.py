@@ -10,6 +10,7 @@ from app.clients import service
 from app.clients.models import Client
 from app.keys.models import ClientKey
 from app.keys.service import keyring
+from tests.clients.conftest import intake
 from tests.conftest import csrf_from, sign_in
 
 IDENTITY = {"name": "Alina Moraru", "phone": "+373 69 000 111"}
@@ -17,7 +18,7 @@ IDENTITY = {"name": "Alina Moraru", "phone": "+373 69 000 111"}
 
 def _register(work, org, name):
     with work(org) as (session, ctx):
-        return service.register_client(session, ctx, {}, {**IDENTITY, "name": name}).id
+        return service.register_client(session, ctx, intake({}, {**IDENTITY, "name": name})).id
 
 
 def _tamper(work, org, client_id, **columns):

@@ -8,6 +8,7 @@ from app.clients import service
 from app.clients.models import Client
 from app.key_admin.cli import keys_group
 from app.keys.service import master
+from tests.clients.conftest import intake
 
 
 def run(app, *args):
@@ -17,7 +18,7 @@ def run(app, *args):
 def _register(work, org, n):
     with work(org) as (session, ctx):
         return [
-            service.register_client(session, ctx, {}, {"name": f"Zora Kim {i}"}).id
+            service.register_client(session, ctx, intake({}, {"name": f"Zora Kim {i}"})).id
             for i in range(n)
         ]
 

@@ -11,6 +11,7 @@ from app.key_admin import maintenance, verify
 from app.key_admin.maintenance import KeyMaintenanceError
 from app.keys.models import ClientKey, TenantKey
 from app.keys.service import master
+from tests.clients.conftest import intake
 
 IDENTITY = {"name": "Olga Mazur", "phone": "+380 44 123 4567", "date_of_birth": "1988-02-29"}
 
@@ -20,7 +21,7 @@ def _register(work, org, n=1, name=None):
     with work(org) as (session, ctx):
         for i in range(n):
             identity = {**IDENTITY, "name": name or f"Olga Mazur {i}"}
-            ids.append(service.register_client(session, ctx, {}, identity).id)
+            ids.append(service.register_client(session, ctx, intake({}, identity)).id)
     return ids
 
 

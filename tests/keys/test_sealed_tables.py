@@ -7,12 +7,14 @@ from datetime import date
 
 from app.assistance.service import record_service
 from app.cases.children import update_child_details
+from app.cases.inputs import CaseOpening, ChildModule, RiskInput
 from app.cases.models import ChildDetails, Risk
 from app.cases.risks import add_risk
 from app.cases.service import open_case
 from app.clients import service
 from app.key_admin import maintenance, verify
 from app.keys.sealed import sealed_tables
+from tests.clients.conftest import intake
 
 
 def test_every_sealed_table_is_known_with_its_way_to_the_client() -> None:
@@ -26,21 +28,27 @@ def test_every_sealed_table_is_known_with_its_way_to_the_client() -> None:
 def test_status_and_verify_open_values_of_every_sealed_table(work, casework) -> None:
     with work(casework.north, roles=("supervisor",)) as (session, ctx):
         client = service.register_client(
-            session, ctx, {"age_band": "12_17", "is_minor": True}, {"name": "Olga Mazur"}
+            session, ctx, intake({"age_band": "12_17", "is_minor": True}, {"name": "Olga Mazur"})
         )
-        case = open_case(session, ctx, client.id, date(2026, 1, 5))
+        case = open_case(session, ctx, client.id, CaseOpening(date(2026, 1, 5)))
         risk = add_risk(
-            session, ctx, client.id, case.id, "retaliation", "high", date(2026, 12, 1), "a threat"
+            session,
+            ctx,
+            client.id,
+            case.id,
+            RiskInput("retaliation", "high", date(2026, 12, 1), "a threat"),
         )
         update_child_details(
             session,
             ctx,
             client.id,
             case.id,
-            guardian="Anna Mazur",
-            schooling="enrolled",
-            child_protection_service=None,
-            child_protection_contact="+33 1 23 45 67 89",
+            ChildModule(
+                guardian="Anna Mazur",
+                schooling="enrolled",
+                child_protection_service=None,
+                child_protection_contact="+33 1 23 45 67 89",
+            ),
         )
         fields = {"category": "counselling", "started_on": date(2026, 1, 6), "quantity": 1}
         record_service(
@@ -86,20 +94,28 @@ def test_erasure_clears_the_clients_sealed_values_in_every_table(work, casework)
 
     with work(casework.north, roles=("supervisor",)) as (session, ctx):
         client = service.register_client(
-            session, ctx, {"age_band": "12_17", "is_minor": True}, {"name": "Olga Mazur"}
+            session, ctx, intake({"age_band": "12_17", "is_minor": True}, {"name": "Olga Mazur"})
         )
-        other = service.register_client(session, ctx, {}, {"name": "Anna Mazur"})
-        case = open_case(session, ctx, client.id, date(2026, 1, 5))
-        add_risk(session, ctx, client.id, case.id, "retaliation", "high", date(2026, 12, 1), "x")
+        other = service.register_client(session, ctx, intake({}, {"name": "Anna Mazur"}))
+        case = open_case(session, ctx, client.id, CaseOpening(date(2026, 1, 5)))
+        add_risk(
+            session,
+            ctx,
+            client.id,
+            case.id,
+            RiskInput("retaliation", "high", date(2026, 12, 1), "x"),
+        )
         update_child_details(
             session,
             ctx,
             client.id,
             case.id,
-            guardian="Anna Mazur",
-            schooling="enrolled",
-            child_protection_service=None,
-            child_protection_contact="+33 1 23 45 67 89",
+            ChildModule(
+                guardian="Anna Mazur",
+                schooling="enrolled",
+                child_protection_service=None,
+                child_protection_contact="+33 1 23 45 67 89",
+            ),
         )
         fields = {"category": "counselling", "started_on": date(2026, 1, 6), "quantity": 1,
                   "language": "uk", "interpreter_used": False, "notes": "calm"}  # fmt: skip
