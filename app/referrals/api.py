@@ -14,6 +14,7 @@ from typing import Any
 
 from app.auth.access import caller, casework_blueprint
 from app.referrals import receiving, service
+from app.referrals.inputs import ExternalReferral, PlatformReferral, ReferralAnswer
 from app.referrals.models import Referral
 from app.referrals.schemas import (
     CompleteReferralArgs,
@@ -58,7 +59,8 @@ def list_referrals(client_id: uuid.UUID) -> list[Referral]:
 def refer_on_platform(args: dict[str, Any], client_id: uuid.UUID) -> Referral:
     """Refer the client to another organisation on the platform; it receives the
     pseudonym code and coarse facts only."""
-    return service.refer_to_platform_organisation(db(), caller(), client_id, **args)
+    data = PlatformReferral(**args)
+    return service.refer_to_platform_organisation(db(), caller(), client_id, data)
 
 
 @blp.route("/clients/<uuid:client_id>/referrals/external", methods=["POST"])
@@ -68,7 +70,7 @@ def refer_on_platform(args: dict[str, Any], client_id: uuid.UUID) -> Referral:
 def refer_externally(args: dict[str, Any], client_id: uuid.UUID) -> Referral:
     """Record a referral to a partner off the platform: an organisation, the NRM, or a
     partner in another country (which then needs ``partner_country``)."""
-    return service.refer_externally(db(), caller(), client_id, **args)
+    return service.refer_externally(db(), caller(), client_id, ExternalReferral(**args))
 
 
 @blp.route(f"{REFERRAL}/response", methods=["POST"])
@@ -79,7 +81,7 @@ def record_response(args: dict[str, Any], client_id: uuid.UUID, referral_id: uui
     """Record the answer of a partner off the platform (accepted or declined)."""
     ctx = caller()
     referral = service.get_referral(db(), ctx, referral_id, client_id)
-    return receiving.respond_to_referral(db(), ctx, referral, **args)
+    return receiving.respond_to_referral(db(), ctx, referral, ReferralAnswer(**args))
 
 
 @blp.route(f"{REFERRAL}/complete", methods=["POST"])
@@ -119,6 +121,6 @@ def respond(args: dict[str, Any], referral_id: uuid.UUID) -> dict[str, Any]:
     """Accept or decline a referral received; on acceptance, ``take_on`` registers the
     person as a client here under a new pseudonym code."""
     ctx = caller()
-    taken = receiving.answer_incoming(db(), ctx, referral_id, **args)
+    taken = receiving.answer_incoming(db(), ctx, referral_id, ReferralAnswer(**args))
     referral = receiving.get_incoming(db(), ctx, referral_id)
     return {"referral": referral, "client_id": taken.id if taken else None}
