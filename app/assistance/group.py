@@ -4,11 +4,12 @@ referral, DOMAIN.md). All or nothing: one unknown client and no record is kept."
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from app.assistance.inputs import ServiceInput
 from app.assistance.models import AssistanceRecord
 from app.assistance.service import (
     new_record,
@@ -29,7 +30,7 @@ GROUP_MAX = 200
 
 
 def record_group_service(
-    session: Session, ctx: Actor, client_ids: Sequence[uuid.UUID], fields: Mapping[str, object]
+    session: Session, ctx: Actor, client_ids: Sequence[uuid.UUID], data: ServiceInput
 ) -> list[AssistanceRecord]:
     """The same service for several clients at once (a raid, a group referral): one record
     per client sharing a ``group_id``. All or nothing: one unknown client and none is kept."""
@@ -42,7 +43,7 @@ def record_group_service(
     clients = {c.id: c for c in session.scalars(select(Client).where(Client.id.in_(wanted)))}
     if len(clients) != len(wanted):
         raise NotFound(N_("No such client."))
-    clean = read_service_input(session, ctx, fields)
+    clean = read_service_input(session, ctx, data)
     for client in clients.values():
         require_not_erased(client)
     cases = open_case_ids(session, wanted)

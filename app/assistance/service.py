@@ -13,14 +13,14 @@ one INSERT.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from app.assistance.inputs import SERVICE_FIELDS, ServiceInput
 from app.assistance.models import AssistanceRecord, Grant, ServiceSubtype
 from app.audit.actions import AuditAction
 from app.audit.service import record_event
@@ -34,7 +34,7 @@ from app.errors import Conflict, NotFound
 from app.i18n import N_
 from app.keys.service import binding, seal_for_client
 from app.taxonomy import LANGUAGE_REQUIRED, ServiceCategory, ServiceOutcome, ServiceUnit
-from app.validation import FieldReader
+from app.validation import ENDS_BEFORE_START, REQUIRED, FieldReader
 
 C, U = ServiceCategory, ServiceUnit
 #: The units that make sense per category; the first is the default when none is given.
@@ -59,28 +59,14 @@ UNITS: dict[ServiceCategory, tuple[ServiceUnit, ...]] = {
 WHOLE_UNITS = frozenset({U.nights, U.sessions, U.items, U.contacts})
 QUANTITY_MAX = Decimal("100000")
 COST_MAX = Decimal("1000000000")
-SERVICE_FIELDS = frozenset(
-    {
-        "category",
-        "subtype_id",
-        "started_on",
-        "ended_on",
-        "quantity",
-        "unit",
-        "language",
-        "interpreter_used",
-        "grant_id",
-        "cost",
-        "currency",
-        "outcome",
-        "notes",
-    }
-)
+NEEDS_CURRENCY = N_("Amounts need a currency.")
+INTERPRETER_NEEDS_LANGUAGE = N_("An interpreter was used: say which language they spoke.")
 
 
 @dataclass(frozen=True)
-class ServiceInput:
-    """Validated fields of one service, shared by every client of a group intake."""
+class CheckedService:
+    """One service once every rule is checked (:func:`read_service_input`), shared by every
+    client of a group intake; its fields are the input's (:class:`ServiceInput`)."""
 
     category: ServiceCategory
     subtype_id: uuid.UUID | None
@@ -104,21 +90,21 @@ def default_unit(category: ServiceCategory) -> ServiceUnit:
 def read_service_input(
     session: Session,
     ctx: Actor,
-    fields: Mapping[str, object],
+    data: ServiceInput,
     *,
     kept_subtype: uuid.UUID | None = None,
-) -> ServiceInput:
+) -> CheckedService:
     """Every rule of a service record; raises ValidationFailed with all problems at once.
     ``kept_subtype``: the subtype a corrected record already has, allowed even if retired."""
-    r = FieldReader(fields, SERVICE_FIELDS, today=ctx.today())
+    r = FieldReader(asdict(data), SERVICE_FIELDS, today=ctx.today())
     category = r.choice("category", ServiceCategory)
     started_on = r.past_day("started_on", required=True)
     ended_on = r.past_day("ended_on")
     if started_on and ended_on and ended_on < started_on:
-        r.fail("ended_on", N_("The end date is before the start date."))
+        r.fail("ended_on", ENDS_BEFORE_START)
     quantity = r.number("quantity", maximum=QUANTITY_MAX)
     if quantity is None and r.ok("quantity"):
-        r.fail("quantity", N_("Enter a quantity."))
+        r.fail("quantity", REQUIRED)
     unit = r.choice("unit", ServiceUnit, default=default_unit(category) if category else U.items)
     language, interpreter = _read_language(r, category)
     cost = r.number("cost", maximum=COST_MAX)
@@ -134,10 +120,10 @@ def read_service_input(
     if category and unit:
         _check_unit(r, category, unit, quantity, started_on, ended_on)
     if (cost is not None or unit == U.amount) and currency is None and r.ok("currency"):
-        r.fail("currency", N_("Amounts need a currency."))
+        r.fail("currency", NEEDS_CURRENCY)
     r.raise_if_failed()
     assert category and started_on and quantity is not None and unit and outcome
-    return ServiceInput(
+    return CheckedService(
         category=category,
         subtype_id=subtype_id,
         started_on=started_on,
@@ -163,7 +149,7 @@ def _read_language(r: FieldReader, category: ServiceCategory | None) -> tuple[st
         if interpreter is None and r.ok("interpreter_used"):
             r.fail("interpreter_used", N_("Say whether an interpreter was used."))
     if interpreter and language is None and r.ok("language"):
-        r.fail("language", N_("An interpreter was used: say which language they spoke."))
+        r.fail("language", INTERPRETER_NEEDS_LANGUAGE)
     return language, bool(interpreter)
 
 
@@ -224,11 +210,11 @@ def _check_grant(
 
 
 def record_service(
-    session: Session, ctx: Actor, client_id: uuid.UUID, fields: Mapping[str, object]
+    session: Session, ctx: Actor, client_id: uuid.UUID, data: ServiceInput
 ) -> AssistanceRecord:
     """Record one service delivered to one client, linked to the client's open case."""
     client, case_id = _client_and_open_case(session, ctx, client_id)
-    clean = read_service_input(session, ctx, fields)
+    clean = read_service_input(session, ctx, data)
     require_not_erased(client)
     record = new_record(session, ctx, client.id, case_id, clean, None)
     session.flush()
@@ -280,7 +266,7 @@ def new_record(
     ctx: Actor,
     client_id: uuid.UUID,
     case_id: uuid.UUID | None,
-    clean: ServiceInput,
+    clean: CheckedService,
     group_id: uuid.UUID | None,
 ) -> AssistanceRecord:
     record_id = uuid.uuid4()
