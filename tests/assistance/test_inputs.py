@@ -29,8 +29,8 @@ BUTTONS = {"record", "record_another", "save", "remove"}
 
 def test_the_checked_record_and_the_corrections_columns_follow_the_input():
     assert field_names(service.CheckedService) == SERVICE_FIELDS
-    assert corrections.COLUMNS == SERVICE_FIELDS - {"notes"}
-    assert CORRECTION_FIELDS == SERVICE_FIELDS | {"clear_notes"}
+    assert SERVICE_FIELDS - {"notes"} == corrections.COLUMNS
+    assert SERVICE_FIELDS | {"clear_notes"} == CORRECTION_FIELDS
 
 
 @pytest.mark.parametrize(
