@@ -20,6 +20,7 @@ from app.errors import AuthenticationFailed, NotFound, ValidationFailed
 from app.i18n import N_
 from app.keys import service as keys
 from app.tenants.models import Organisation
+from app.validation import FieldReader
 
 log = logging.getLogger("haven.security")
 
@@ -28,10 +29,23 @@ def normalise_email(raw: str) -> str:
     return raw.strip().casefold()
 
 
-def _validate_email(email: str) -> None:
-    local, _, domain = email.partition("@")
-    if not local or "." not in domain or len(email) > 254 or " " in email:
-        raise ValidationFailed({"email": [N_("Enter a valid e-mail address.")]})
+#: A person's name as the organisation shows it (not client data).
+NAME_MAX = 120
+EMAIL_MAX = 254
+
+
+def _read_account(email: str, display_name: str) -> tuple[str, str]:
+    """A new account's e-mail address (normalised) and name, both checked at once; text
+    no column can hold (a NUL, control characters) is refused like anywhere else."""
+    r = FieldReader({"email": email, "display_name": display_name}, {"email", "display_name"})
+    address = r.text("email", EMAIL_MAX, required=True)
+    name = r.text("display_name", NAME_MAX, required=True)
+    local, _, domain = normalise_email(address or "").partition("@")
+    if r.ok("email") and (not local or "." not in domain or " " in domain + local):
+        r.fail("email", N_("Enter a valid e-mail address."))
+    r.raise_if_failed()
+    assert address and name
+    return normalise_email(address), name
 
 
 def parse_roles(raw: list[str]) -> frozenset[Role]:
@@ -59,11 +73,7 @@ def create_user(
     session: Session, email: str, display_name: str, *, is_platform_admin: bool = False
 ) -> tuple[User, str]:
     """A new account with a one-time password that must be changed at first sign-in."""
-    email = normalise_email(email)
-    _validate_email(email)
-    display_name = display_name.strip()
-    if not display_name or len(display_name) > 120:
-        raise ValidationFailed({"display_name": [N_("Enter a name of at most 120 characters.")]})
+    email, display_name = _read_account(email, display_name)
     if find_user_by_email(session, email) is not None:
         raise ValidationFailed({"email": [N_("An account with this e-mail address exists.")]})
     one_time = passwords.one_time_password()

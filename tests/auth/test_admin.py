@@ -2,11 +2,14 @@
 
 import uuid
 
+import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.auth.models import Membership, RoleGrant, UserSession
+from app.auth import service
+from app.auth.models import Membership, RoleGrant, User, UserSession
 from app.db import bind_actor
+from app.errors import ValidationFailed
 from tests.conftest import csrf_from, sign_in
 
 
@@ -166,3 +169,21 @@ def test_person_in_two_organisations_switches_between_them(client, factory):
     )
     page = client.get("/").get_data(as_text=True)
     assert "South" in page and "Reports" in page and "Casework" not in page
+
+
+@pytest.mark.parametrize(
+    ("email", "name", "field"),
+    [
+        ("lead@example.org", "Le\u0000ad", "display_name"),
+        ("lead@example.org", "Le\ud800ad", "display_name"),
+        ("le\u0000ad@example.org", "Lead", "email"),
+        ("lead@example.org", "x" * 121, "display_name"),
+        ("lead", "Lead", "email"),
+    ],
+)
+def test_an_account_with_text_no_column_can_hold_is_refused(db, email, name, field):
+    before = db.scalar(select(func.count()).select_from(User))
+    with pytest.raises(ValidationFailed) as caught:
+        service.create_user(db, email, name)
+    assert list(caught.value.fields) == [field]
+    assert db.scalar(select(func.count()).select_from(User)) == before
