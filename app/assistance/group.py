@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.orm import Session
 
 from app.assistance.inputs import ServiceInput
@@ -75,6 +76,24 @@ def find_clients(session: Session, ctx: Actor, references: str) -> list[uuid.UUI
         or_(Client.id.in_(ids), Client.code.in_(codes))
     )
     rows = session.execute(query).all() if ids or codes else []
+    found, missing, erased = _match(refs, rows)
+    # Line numbers follow each translated sentence as a second, untranslated message.
+    problems: list[str] = []
+    if missing:
+        problems += [N_("These lines match no client:"), ", ".join(missing)]
+    if erased:
+        problems += [N_("These lines are clients who were erased:"), ", ".join(erased)]
+    if problems:
+        raise ValidationFailed({"clients": problems})
+    return found
+
+
+def _match(
+    refs: list[tuple[int, uuid.UUID | None, str | None]],
+    rows: Sequence[Row[uuid.UUID, str, datetime | None]],
+) -> tuple[list[uuid.UUID], list[str], list[str]]:
+    """The clients the lines name, and the numbers of the lines naming no client or an
+    erased one."""
     known_ids = {client_id for client_id, _, _ in rows}
     by_code = {code: client_id for client_id, code, _ in rows}
     erased_ids = {client_id for client_id, _, erased_at in rows if erased_at is not None}
@@ -89,15 +108,7 @@ def find_clients(session: Session, ctx: Actor, references: str) -> list[uuid.UUI
             erased.append(str(n))
         else:
             found.append(client_id)
-    # Line numbers follow each translated sentence as a second, untranslated message.
-    problems: list[str] = []
-    if missing:
-        problems += [N_("These lines match no client:"), ", ".join(missing)]
-    if erased:
-        problems += [N_("These lines are clients who were erased:"), ", ".join(erased)]
-    if problems:
-        raise ValidationFailed({"clients": problems})
-    return found
+    return found, missing, erased
 
 
 def _as_uuid(value: str) -> uuid.UUID | None:

@@ -107,20 +107,13 @@ def read_service_input(
         r.fail("quantity", REQUIRED)
     unit = r.choice("unit", ServiceUnit, default=default_unit(category) if category else U.items)
     language, interpreter = _read_language(r, category)
-    cost = r.number("cost", maximum=COST_MAX)
-    if cost is not None and cost < 0:
-        r.fail("cost", N_("A cost cannot be negative."))
     outcome = r.choice("outcome", ServiceOutcome, default=ServiceOutcome.delivered)
     notes = r.notes("notes")
     subtype_id = _check_subtype(session, r, category, kept_subtype)
     grant = _check_grant(session, r, started_on, ended_on)
-    currency = r.currency("currency")
-    if currency is None and r.ok("currency") and grant is not None:
-        currency = grant.currency  # the grant's currency is the sensible default
+    cost, currency = _read_cost(r, unit, grant)
     if category and unit:
         _check_unit(r, category, unit, quantity, started_on, ended_on)
-    if (cost is not None or unit == U.amount) and currency is None and r.ok("currency"):
-        r.fail("currency", NEEDS_CURRENCY)
     r.raise_if_failed()
     assert category and started_on and quantity is not None and unit and outcome
     return CheckedService(
@@ -138,6 +131,21 @@ def read_service_input(
         outcome=outcome,
         notes=notes or None,
     )
+
+
+def _read_cost(
+    r: FieldReader, unit: ServiceUnit | None, grant: Grant | None
+) -> tuple[Decimal | None, str | None]:
+    """The cost and its currency: the grant's currency unless another is given."""
+    cost = r.number("cost", maximum=COST_MAX)
+    if cost is not None and cost < 0:
+        r.fail("cost", N_("A cost cannot be negative."))
+    currency = r.currency("currency")
+    if currency is None and r.ok("currency") and grant is not None:
+        currency = grant.currency  # the grant's currency is the sensible default
+    if (cost is not None or unit == U.amount) and currency is None and r.ok("currency"):
+        r.fail("currency", NEEDS_CURRENCY)
+    return cost, currency
 
 
 def _read_language(r: FieldReader, category: ServiceCategory | None) -> tuple[str | None, bool]:
