@@ -18,9 +18,10 @@ from werkzeug.wrappers import Response
 from app.auth import service, sessions
 from app.auth.access import requires
 from app.auth.forms import ROLE_LABELS, ActionForm, InviteForm, RolesForm
+from app.auth.inputs import Invitation
 from app.auth.models import Membership
 from app.auth.permissions import Permission
-from app.web.forms import form_errors, handle_form, submit
+from app.web.forms import form_errors, form_input, handle_form, submit
 from app.web.request import actor, db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -41,13 +42,7 @@ def invite() -> Response | str | tuple[str, int]:
     form = InviteForm()
     invited = submit(
         form,
-        lambda: service.invite_member(
-            db(),
-            actor(),
-            form.email.data,
-            form.display_name.data,
-            service.parse_roles(form.roles.data),
-        ),
+        lambda: service.invite_member(db(), actor(), form_input(form, Invitation)),
         fallback="roles",
     )
     if invited is None:
@@ -64,7 +59,7 @@ def roles(user_id: uuid.UUID) -> Response | str | tuple[str, int]:
     form = RolesForm(data={"roles": [r.value for r in membership.roles]})
     return handle_form(
         form,
-        lambda: service.assign_roles(db(), actor(), user_id, service.parse_roles(form.roles.data)),
+        lambda: service.assign_roles(db(), actor(), user_id, form.roles.data),
         page=lambda form: render_template("admin/roles.html", form=form, member=membership.user),
         done=_("Roles saved."),
         then=url_for("admin.members"),

@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.auth.access import platform_admin
+from app.auth.inputs import Invitation
 from app.auth.platform_forms import KIND_LABELS, OrganisationForm
 from app.auth.service import invite_member
 from app.context import Actor, Role
@@ -48,11 +49,6 @@ def _create(form: OrganisationForm) -> tuple[str, str | None]:
     )
     with acting_in(db(), org.id):
         in_org = Actor(ctx.user_id, org.id, is_platform_admin=True)
-        membership, one_time = invite_member(
-            db(),
-            in_org,
-            form.admin_email.data,
-            form.admin_name.data,
-            frozenset({Role.org_admin}),
-        )
+        first_admin = Invitation(form.admin_email.data, form.admin_name.data, [Role.org_admin])
+        membership, one_time = invite_member(db(), in_org, first_admin)
     return membership.user.email, one_time

@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.auth import service
+from app.auth.forms import InviteForm
+from app.auth.inputs import INVITATION_FIELDS
 from app.auth.models import Membership, RoleGrant, User, UserSession
 from app.db import bind_actor
 from app.errors import ValidationFailed
@@ -103,6 +105,17 @@ def test_invite_with_bad_input_stores_nothing(client, factory, db):
         },
     )
     assert unknown_role.status_code == 422
+    nul = client.post(
+        "/admin/members/invite",
+        data={
+            "email": "ok\u0000@north.org",
+            "display_name": "X\u0000",
+            "roles": ["caseworker"],
+            "csrf_token": token,
+        },
+    )
+    assert nul.status_code == 422
+    assert "characters that are not allowed" in nul.get_data(as_text=True)
     bind_actor(db, north.id, None)
     assert db.scalar(select(func.count()).select_from(Membership)) == 2
 
@@ -187,3 +200,9 @@ def test_an_account_with_text_no_column_can_hold_is_refused(db, email, name, fie
         service.create_user(db, email, name)
     assert list(caught.value.fields) == [field]
     assert db.scalar(select(func.count()).select_from(User)) == before
+
+
+def test_the_invitation_form_declares_the_invitations_fields(app):
+    with app.test_request_context():
+        declared = {f.name for f in InviteForm(meta={"csrf": False})}
+    assert declared == INVITATION_FIELDS
