@@ -16,6 +16,7 @@ import uuid
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -37,6 +38,7 @@ from app.taxonomy import LANGUAGE_REQUIRED, ServiceCategory, ServiceOutcome, Ser
 from app.validation import ENDS_BEFORE_START, REQUIRED, FieldReader
 
 C, U = ServiceCategory, ServiceUnit
+Chosen = TypeVar("Chosen", Grant, ServiceSubtype)
 #: The units that make sense per category; the first is the default when none is given.
 UNITS: dict[ServiceCategory, tuple[ServiceUnit, ...]] = {
     C.accommodation: (U.nights, U.items, U.amount),
@@ -184,15 +186,25 @@ def _check_unit(
         r.fail("quantity", N_("There are fewer nights between the start and end dates."))
 
 
+def _chosen(
+    session: Session, r: FieldReader, name: str, model: type[Chosen], missing: str
+) -> Chosen | None:
+    """The organisation's grant or subtype chosen in ``name``; another organisation's id
+    is "no such", like a missing one."""
+    chosen_id = r.ref(name)
+    if chosen_id is None:
+        return None
+    found = session.get(model, (current_tenant(session), chosen_id))
+    if found is None:
+        r.fail(name, missing)
+    return found
+
+
 def _check_subtype(
     session: Session, r: FieldReader, category: ServiceCategory | None, kept: uuid.UUID | None
 ) -> uuid.UUID | None:
-    subtype_id = r.ref("subtype_id")
-    if subtype_id is None:
-        return None
-    subtype = session.get(ServiceSubtype, (current_tenant(session), subtype_id))
+    subtype = _chosen(session, r, "subtype_id", ServiceSubtype, N_("No such service type."))
     if subtype is None:
-        r.fail("subtype_id", N_("No such service type."))
         return None
     if category is not None and subtype.category != category:
         r.fail("subtype_id", N_("This service type belongs to another category."))
@@ -204,15 +216,11 @@ def _check_subtype(
 def _check_grant(
     session: Session, r: FieldReader, started_on: date | None, ended_on: date | None
 ) -> Grant | None:
-    grant_id = r.ref("grant_id")
-    if grant_id is None:
-        return None
-    grant = session.get(Grant, (current_tenant(session), grant_id))
-    if grant is None:
-        r.fail("grant_id", N_("No such grant."))
-        return None
+    grant = _chosen(session, r, "grant_id", Grant, N_("No such grant."))
     last = ended_on or started_on
-    if started_on and last and not (grant.starts_on <= started_on and last <= grant.ends_on):
+    if grant is None or not (started_on and last):
+        return grant
+    if not (grant.starts_on <= started_on and last <= grant.ends_on):
         r.fail("grant_id", N_("This grant does not cover the dates of the service."))
     return grant
 

@@ -36,6 +36,11 @@ blp = casework_blueprint(
 REFERRAL = "/clients/<uuid:client_id>/referrals/<uuid:referral_id>"
 
 
+def _referral(client_id: uuid.UUID, referral_id: uuid.UUID) -> Referral:
+    """One referral of the client, in the token's organisation (else 404)."""
+    return service.get_referral(db(), caller(), referral_id, client_id)
+
+
 @blp.route("/referral-partners")
 @blp.response(200, PartnerOrganisationOut(many=True))
 @blp.doc(security=BEARER)
@@ -79,9 +84,8 @@ def refer_externally(args: dict[str, Any], client_id: uuid.UUID) -> Referral:
 @blp.doc(security=BEARER)
 def record_response(args: dict[str, Any], client_id: uuid.UUID, referral_id: uuid.UUID) -> Referral:
     """Record the answer of a partner off the platform (accepted or declined)."""
-    ctx = caller()
-    referral = service.get_referral(db(), ctx, referral_id, client_id)
-    return receiving.respond_to_referral(db(), ctx, referral, ReferralAnswer(**args))
+    referral = _referral(client_id, referral_id)
+    return receiving.respond_to_referral(db(), caller(), referral, ReferralAnswer(**args))
 
 
 @blp.route(f"{REFERRAL}/complete", methods=["POST"])
@@ -90,9 +94,8 @@ def record_response(args: dict[str, Any], client_id: uuid.UUID, referral_id: uui
 @blp.doc(security=BEARER)
 def complete(args: dict[str, Any], client_id: uuid.UUID, referral_id: uuid.UUID) -> Referral:
     """Close an accepted referral with its outcome."""
-    ctx = caller()
-    referral = service.get_referral(db(), ctx, referral_id, client_id)
-    return service.complete_referral(db(), ctx, referral, args["outcome"].value)
+    referral = _referral(client_id, referral_id)
+    return service.complete_referral(db(), caller(), referral, args["outcome"].value)
 
 
 @blp.route(f"{REFERRAL}/cancel", methods=["POST"])
@@ -100,9 +103,7 @@ def complete(args: dict[str, Any], client_id: uuid.UUID, referral_id: uuid.UUID)
 @blp.doc(security=BEARER)
 def cancel(client_id: uuid.UUID, referral_id: uuid.UUID) -> Referral:
     """Withdraw a referral that is not finished; the receiver sees it cancelled."""
-    ctx = caller()
-    referral = service.get_referral(db(), ctx, referral_id, client_id)
-    return service.cancel_referral(db(), ctx, referral)
+    return service.cancel_referral(db(), caller(), _referral(client_id, referral_id))
 
 
 @blp.route("/referrals/incoming")

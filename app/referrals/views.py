@@ -108,6 +108,12 @@ def refer_externally(client_id: uuid.UUID) -> Page:
     )
 
 
+def _client_and_referral(client_id: uuid.UUID, referral_id: uuid.UUID) -> tuple[Client, Referral]:
+    """The client and one of their referrals; another organisation's either is a 404."""
+    client = get_client(db(), actor(), client_id)
+    return client, service.get_referral(db(), actor(), referral_id, client.id)
+
+
 def _organisation_id(value: str | None) -> uuid.UUID | None:
     """None when nothing was chosen (the service asks for a choice); an id that cannot
     be one is "not found", like an id of no organisation."""
@@ -130,16 +136,14 @@ def _form_page(
 @bp.route("/clients/<uuid:client_id>/referrals/<uuid:referral_id>")
 @requires(Permission.casework)
 def referral(client_id: uuid.UUID, referral_id: uuid.UUID) -> str:
-    client = get_client(db(), actor(), client_id)
-    row = service.get_referral(db(), actor(), referral_id, client.id)
+    client, row = _client_and_referral(client_id, referral_id)
     return _detail(client, row, ResponseForm(), CompleteForm())
 
 
 @bp.route("/clients/<uuid:client_id>/referrals/<uuid:referral_id>/response", methods=["POST"])
 @requires(Permission.casework)
 def record_response(client_id: uuid.UUID, referral_id: uuid.UUID) -> Page:
-    client = get_client(db(), actor(), client_id)
-    row = service.get_referral(db(), actor(), referral_id, client.id)
+    client, row = _client_and_referral(client_id, referral_id)
     form = ResponseForm()
     return handle_form(
         form,
@@ -153,8 +157,7 @@ def record_response(client_id: uuid.UUID, referral_id: uuid.UUID) -> Page:
 @bp.route("/clients/<uuid:client_id>/referrals/<uuid:referral_id>/complete", methods=["POST"])
 @requires(Permission.casework)
 def complete(client_id: uuid.UUID, referral_id: uuid.UUID) -> Page:
-    client = get_client(db(), actor(), client_id)
-    row = service.get_referral(db(), actor(), referral_id, client.id)
+    client, row = _client_and_referral(client_id, referral_id)
     form = CompleteForm()
     return handle_form(
         form,
@@ -168,8 +171,7 @@ def complete(client_id: uuid.UUID, referral_id: uuid.UUID) -> Page:
 @bp.route("/clients/<uuid:client_id>/referrals/<uuid:referral_id>/cancel", methods=["POST"])
 @requires(Permission.casework)
 def cancel(client_id: uuid.UUID, referral_id: uuid.UUID) -> Response:
-    client = get_client(db(), actor(), client_id)
-    row = service.get_referral(db(), actor(), referral_id, client.id)
+    client, row = _client_and_referral(client_id, referral_id)
     if ActionForm().validate_on_submit():
         service.cancel_referral(db(), actor(), row)
         flash(_("Referral cancelled."))
