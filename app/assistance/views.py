@@ -70,7 +70,7 @@ def _record(client_id: uuid.UUID) -> Page:
         lambda: service.record_service(db(), actor(), client_id, form_input(form, ServiceInput)),
         page=lambda form: _services_page(get_client(db(), actor(), client_id), form),
         done=_("Service recorded."),
-        then=lambda _record: _after_record(client_id, form),
+        then=lambda _recorded: _after_record(client_id, form),
     )
 
 
