@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 
 from app.auth import service as auth
 from app.auth import sessions
+from app.auth.inputs import Invitation
 from app.auth.models import User
 from app.auth.tokens import create_api_token, revoke_api_token
 from app.context import Actor, Role
@@ -86,9 +87,8 @@ def user_invite(slug: str, email: str, name: str, roles: tuple[str, ...]) -> Non
     with work() as session:
         org = _in_org(session, slug)
         with acting_in(session, org.id):
-            membership, one_time = auth.invite_member(
-                session, Actor.system(org.id), email, name, auth.parse_roles(list(roles))
-            )
+            invitation = Invitation(email, name, list(roles))
+            membership, one_time = auth.invite_member(session, Actor.system(org.id), invitation)
         extra = f"; one-time password: {one_time}" if one_time else " (existing account)"
         click.echo(f"{membership.user.email} is a member of {org.slug}{extra}")
 
@@ -102,7 +102,7 @@ def user_assign_role(slug: str, email: str, roles: tuple[str, ...]) -> None:
         org = _in_org(session, slug)
         user = _user(session, email)
         with acting_in(session, org.id):
-            auth.assign_roles(session, Actor.system(org.id), user.id, auth.parse_roles(list(roles)))
+            auth.assign_roles(session, Actor.system(org.id), user.id, list(roles))
         click.echo(f"{user.email} in {org.slug}: {', '.join(sorted(roles))}")
 
 

@@ -40,6 +40,7 @@ from app.i18n import N_
 from app.regions import COUNTRIES
 
 E = TypeVar("E", bound=enum.StrEnum)
+In = TypeVar("In")
 
 #: The earliest date of anything Haven records (a service, a claim, a birth).
 EARLIEST_DATE = date(1900, 1, 1)
@@ -74,6 +75,7 @@ NOT_A_LANGUAGE = N_("Not a known language tag (BCP 47, e.g. ro, uk, ar-SY).")
 NOT_A_COUNTRY = N_("Enter a two-letter ISO 3166 country code, e.g. FR.")
 NOT_A_CURRENCY = N_("Enter a three-letter ISO 4217 currency code, e.g. EUR.")
 NEGATIVE_AMOUNT = N_("Enter an amount of zero or more.")
+ENDS_BEFORE_START = N_("The end date is before the start date.")
 
 
 def too_long(limit: int) -> str:
@@ -84,6 +86,16 @@ def field_names(input_type: type[Any]) -> frozenset[str]:
     """The fields of a typed input object (a dataclass): the one list a form, a schema or a
     correction derives its own from."""
     return frozenset(f.name for f in dataclasses.fields(input_type))
+
+
+def typed_input(input_type: type[In], raw: Mapping[str, object]) -> In:
+    """The typed input object ``input_type`` (a dataclass) holding a mapping's values (the
+    API's arguments, a test's); a name that is no field of it is refused, as a form's or
+    the API's unknown field is."""
+    unknown = sorted(set(raw) - field_names(input_type))
+    if unknown:
+        raise ValidationFailed({name: [UNKNOWN_FIELD] for name in unknown})
+    return input_type(**raw)
 
 
 def clean_text(value: str) -> str | None:

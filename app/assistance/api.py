@@ -18,6 +18,14 @@ from typing import Any
 from flask import url_for
 
 from app.assistance import contacts, corrections, grants, group, service
+from app.assistance.inputs import (
+    Changes,
+    ContactInput,
+    CorrectionInput,
+    GrantInput,
+    ServiceInput,
+    SubtypeRename,
+)
 from app.assistance.models import AssistanceRecord, Grant, ServiceSubtype
 from app.assistance.schemas import (
     AnonymousContactArgs,
@@ -85,7 +93,7 @@ def list_services(args: dict[str, Any], client_id: uuid.UUID) -> Any:
 @blp.doc(security=BEARER)
 def record_service(args: dict[str, Any], client_id: uuid.UUID) -> AssistanceRecord:
     """Record one service delivered to the client, linked to their open case."""
-    return service.record_service(db(), caller(), client_id, args)
+    return service.record_service(db(), caller(), client_id, ServiceInput(**args))
 
 
 @blp.route("/clients/<uuid:client_id>/services/<uuid:record_id>", methods=["PATCH"])
@@ -99,8 +107,8 @@ def correct_service(
     applies to the result (the same 422 messages). ``notes``: text replaces the sealed
     notes, null or "" clears them. Audited with the names of the fields that changed; 409
     for a record of an erased client."""
-    ctx = caller()
-    return corrections.correct_service(db(), ctx, client_id, record_id, args).record
+    changes = Changes.sent(CorrectionInput, args)
+    return corrections.correct_service(db(), caller(), client_id, record_id, changes).record
 
 
 @blp.route("/clients/<uuid:client_id>/services/<uuid:record_id>", methods=["DELETE"])
@@ -133,7 +141,7 @@ def record_group(args: dict[str, Any]) -> list[AssistanceRecord]:
     record per client, sharing a ``group_id``; one unknown client and none is kept."""
     fields = dict(args)
     client_ids = fields.pop("clients")
-    return group.record_group_service(db(), caller(), client_ids, fields)
+    return group.record_group_service(db(), caller(), client_ids, ServiceInput(**fields))
 
 
 @blp.route("/anonymous-contacts")
@@ -154,7 +162,7 @@ def list_contacts(args: dict[str, Any]) -> dict[str, Any]:
 @blp.doc(security=BEARER)
 def record_contact(args: dict[str, Any]) -> AnonymousContact:
     """A helpline or outreach conversation with no client record; it counts in reports."""
-    return contacts.record_anonymous_contact(db(), caller(), args)
+    return contacts.record_anonymous_contact(db(), caller(), ContactInput(**args))
 
 
 @blp.route("/grants")
@@ -184,7 +192,7 @@ def correct_grant(args: dict[str, Any], grant_id: uuid.UUID) -> Grant:
     of creation applies (the same 422 messages). New dates that would leave services already
     charged to the grant outside them are refused, with how many. Audited with the names of
     the fields that changed."""
-    return grants.correct_grant(db(), caller(), grant_id, args).row
+    return grants.correct_grant(db(), caller(), grant_id, Changes.sent(GrantInput, args)).row
 
 
 @blp.route("/grants/<uuid:grant_id>", methods=["DELETE"])
@@ -210,7 +218,7 @@ def rename_subtype(args: dict[str, Any], subtype_id: uuid.UUID) -> ServiceSubtyp
     retired = changes.pop("retired", None)
     subtype = grants.managed_subtype(db(), ctx, subtype_id)
     if changes:
-        subtype = grants.rename_subtype(db(), ctx, subtype_id, changes).row
+        subtype = grants.rename_subtype(db(), ctx, subtype_id, SubtypeRename(**changes)).row
     if retired is not None:
         subtype = grants.retire_subtype(db(), ctx, subtype_id, retired).row
     return subtype

@@ -8,19 +8,20 @@ caller out.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.assistance.inputs import CONTACT_FIELDS, ContactInput
+from app.assistance.service import INTERPRETER_NEEDS_LANGUAGE
 from app.auth.permissions import Permission, require
 from app.clients.models import AnonymousContact
 from app.context import Actor
 from app.errors import ValidationFailed
-from app.i18n import N_
 from app.taxonomy import AgeBand, FormOfExploitation, Gender, ServiceCategory
-from app.validation import FieldReader
+from app.validation import ENDS_BEFORE_START, FieldReader
 
 
 class ContactChannel(enum.StrEnum):
@@ -31,34 +32,19 @@ class ContactChannel(enum.StrEnum):
     in_person = "in_person"
 
 
-CONTACT_FIELDS = frozenset(
-    {
-        "occurred_on",
-        "channel",
-        "language",
-        "interpreter_used",
-        "topics",
-        "gender",
-        "age_band",
-        "form_of_exploitation",
-        "referral_made",
-    }
-)
 #: A list page shows at most this many rows; the count covers the whole period.
 LIST_MAX = 500
 
 
-def record_anonymous_contact(
-    session: Session, ctx: Actor, fields: Mapping[str, object]
-) -> AnonymousContact:
+def record_anonymous_contact(session: Session, ctx: Actor, data: ContactInput) -> AnonymousContact:
     require(ctx, Permission.casework)
-    r = FieldReader(fields, CONTACT_FIELDS, today=ctx.today())
+    r = FieldReader(asdict(data), CONTACT_FIELDS, today=ctx.today())
     occurred_on = r.past_day("occurred_on", required=True)
     channel = r.choice("channel", ContactChannel)
     language = r.language("language")
     interpreter = bool(r.flag("interpreter_used"))
     if interpreter and language is None and r.ok("language"):
-        r.fail("language", N_("An interpreter was used: say which language they spoke."))
+        r.fail("language", INTERPRETER_NEEDS_LANGUAGE)
     topics = r.choices("topics", ServiceCategory)
     gender = r.choice("gender", Gender, default=Gender.not_stated)
     age_band = r.choice("age_band", AgeBand, default=AgeBand.unknown)
@@ -88,7 +74,7 @@ def record_anonymous_contact(
 
 def _check_period(start: date, end: date) -> None:
     if end < start:
-        raise ValidationFailed({"end": [N_("The end date is before the start date.")]})
+        raise ValidationFailed({"end": [ENDS_BEFORE_START]})
 
 
 def list_anonymous_contacts(

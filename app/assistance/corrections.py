@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from app.assistance.inputs import SERVICE_FIELDS, Changes, CorrectionInput, ServiceInput
 from app.assistance.models import AssistanceRecord
-from app.assistance.service import SERVICE_FIELDS, get_service, read_service_input
+from app.assistance.service import get_service, read_service_input
 from app.audit.actions import AuditAction
 from app.audit.service import record_event
 from app.clients.service import get_client
@@ -29,25 +30,10 @@ from app.context import Actor
 from app.errors import Conflict, ValidationFailed
 from app.i18n import N_
 from app.keys.service import binding, seal_for_client
-from app.validation import FieldReader
+from app.validation import FieldReader, typed_input
 
-#: The columns a correction may change, named as the fields of :func:`read_service_input`.
-COLUMNS = (
-    "category",
-    "subtype_id",
-    "started_on",
-    "ended_on",
-    "quantity",
-    "unit",
-    "language",
-    "interpreter_used",
-    "grant_id",
-    "cost",
-    "currency",
-    "outcome",
-)
-#: A correction's input: a service's fields, and the edit form's "clear the notes" box.
-CORRECTION_FIELDS = SERVICE_FIELDS | {"clear_notes"}
+#: The columns a correction may change: a service's fields but the notes (they are sealed).
+COLUMNS = SERVICE_FIELDS - {"notes"}
 
 
 class RemovalReason(enum.StrEnum):
@@ -75,7 +61,7 @@ def correct_service(
     ctx: Actor,
     client_id: uuid.UUID,
     record_id: uuid.UUID,
-    changes: Mapping[str, object],
+    changes: Changes[CorrectionInput],
 ) -> Correction:
     """Correct one record; fields left out keep their value.
 
@@ -83,11 +69,11 @@ def correct_service(
     them; ``clear_notes`` true clears them too. Nothing changed, nothing is written.
     """
     record = changeable_service(session, ctx, client_id, record_id)
-    clear, problems = _read_clear_notes(changes)
-    merged = {**recorded_fields(record), **changes}
-    merged.pop("clear_notes", None)
+    merged = changes.applied_to(recorded_fields(record))
+    clear, problems = _read_clear_notes(merged)
+    data = typed_input(ServiceInput, {n: merged[n] for n in SERVICE_FIELDS if n in merged})
     try:
-        clean = read_service_input(session, ctx, merged, kept_subtype=record.subtype_id)
+        clean = read_service_input(session, ctx, data, kept_subtype=record.subtype_id)
     except ValidationFailed as failed:
         raise ValidationFailed({**failed.fields, **problems}) from None  # all at once
     if problems:
@@ -95,7 +81,7 @@ def correct_service(
     changed = [name for name in COLUMNS if getattr(record, name) != getattr(clean, name)]
     for name in changed:
         setattr(record, name, getattr(clean, name))
-    if _replace_notes(session, record, clean.notes, clear=clear or "notes" in changes):
+    if _replace_notes(session, record, clean.notes, clear=clear or "notes" in changes.fields):
         changed.append("notes")
     if changed:
         session.flush()
@@ -105,7 +91,7 @@ def correct_service(
             AuditAction.service_corrected,
             "assistance_record",
             record.id,
-            fields=changed,
+            fields=sorted(changed),
         )
     return Correction(record, tuple(sorted(changed)))
 
@@ -165,9 +151,7 @@ def _has_text(value: object) -> bool:
 
 def _read_reason(reason: object) -> RemovalReason:
     r = FieldReader({"reason": reason}, {"reason"})
-    if not r.given("reason"):
-        r.fail("reason", N_("Choose why this record is removed."))
-    code = r.choice("reason", RemovalReason) if r.ok("reason") else None
+    code = r.choice("reason", RemovalReason)
     r.raise_if_failed()
     assert code is not None
     return code

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Generic, TypeVar
@@ -27,7 +27,17 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.assistance.inputs import (
+    GRANT_FIELDS,
+    SUBTYPE_FIELDS,
+    SUBTYPE_RENAME_FIELDS,
+    Changes,
+    GrantInput,
+    SubtypeInput,
+    SubtypeRename,
+)
 from app.assistance.models import AssistanceRecord, Grant, ServiceSubtype
+from app.assistance.service import NEEDS_CURRENCY
 from app.audit.actions import AuditAction
 from app.audit.service import record_event
 from app.auth.permissions import Permission, require
@@ -36,14 +46,12 @@ from app.db.base import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n import N_
 from app.taxonomy import ServiceCategory
-from app.validation import FieldReader
+from app.validation import ENDS_BEFORE_START, FieldReader
 
 #: The largest value the Money column (Numeric(14, 2)) holds.
 BUDGET_MAX = Decimal("999999999999.99")
-GRANT_FIELDS = frozenset({"code", "name", "funder", "starts_on", "ends_on", "budget", "currency"})
-SUBTYPE_FIELDS = frozenset({"category", "name"})
-#: What a subtype's correction may change: its category stays, its records are filed there.
-SUBTYPE_RENAME_FIELDS = frozenset({"name"})
+NAME_MAX = 200
+SUBTYPE_NAME_MAX = 80
 
 Row = TypeVar("Row", Grant, ServiceSubtype)
 
@@ -55,10 +63,10 @@ class Correction(Generic[Row]):
     changed: tuple[str, ...]
 
 
-def create_grant(session: Session, ctx: Actor, fields: Mapping[str, object]) -> Grant:
+def create_grant(session: Session, ctx: Actor, data: GrantInput) -> Grant:
     """A funding line; services it pays for must fall between its start and end dates."""
     require(ctx, Permission.manage_catalogue)
-    grant = Grant(tenant_id=ctx.tenant_id, **_read_grant(session, ctx, fields, None))
+    grant = Grant(tenant_id=ctx.tenant_id, **_read_grant(session, asdict(data), None))
     session.add(grant)
     session.flush()
     record_event(session, ctx, AuditAction.grant_created, "grant", grant.id)
@@ -66,12 +74,12 @@ def create_grant(session: Session, ctx: Actor, fields: Mapping[str, object]) -> 
 
 
 def correct_grant(
-    session: Session, ctx: Actor, grant_id: uuid.UUID, changes: Mapping[str, object]
+    session: Session, ctx: Actor, grant_id: uuid.UUID, changes: Changes[GrantInput]
 ) -> Correction[Grant]:
     """Correct a grant: fields left out keep their value, and every rule of creation applies
     to the grant as it becomes. Nothing changed, nothing is written."""
     grant = managed_grant(session, ctx, grant_id)
-    values = _read_grant(session, ctx, {**_grant_values(grant), **changes}, grant)
+    values = _read_grant(session, changes.applied_to(_grant_values(grant)), grant)
     changed = sorted(name for name, value in values.items() if getattr(grant, name) != value)
     for name in changed:
         setattr(grant, name, values[name])
@@ -106,12 +114,12 @@ def managed_grant(session: Session, ctx: Actor, grant_id: uuid.UUID) -> Grant:
     return _find(session, ctx, Grant, grant_id, N_("No such grant."))
 
 
-def create_subtype(session: Session, ctx: Actor, fields: Mapping[str, object]) -> ServiceSubtype:
+def create_subtype(session: Session, ctx: Actor, data: SubtypeInput) -> ServiceSubtype:
     """An organisation's own subdivision of one of the 15 fixed categories."""
     require(ctx, Permission.manage_catalogue)
-    r = FieldReader(fields, SUBTYPE_FIELDS, today=ctx.today())
+    r = FieldReader(asdict(data), SUBTYPE_FIELDS)
     category = r.choice("category", ServiceCategory)
-    name = r.text("name", 80, required=True)
+    name = r.text("name", SUBTYPE_NAME_MAX, required=True)
     r.raise_if_failed()
     assert category and name
     _refuse_taken_name(session, category, name, None)
@@ -123,12 +131,12 @@ def create_subtype(session: Session, ctx: Actor, fields: Mapping[str, object]) -
 
 
 def rename_subtype(
-    session: Session, ctx: Actor, subtype_id: uuid.UUID, changes: Mapping[str, object]
+    session: Session, ctx: Actor, subtype_id: uuid.UUID, data: SubtypeRename
 ) -> Correction[ServiceSubtype]:
     """Rename a subtype (unique within its category); its records show the new name."""
     subtype = managed_subtype(session, ctx, subtype_id)
-    r = FieldReader(changes, SUBTYPE_RENAME_FIELDS, today=ctx.today())
-    name = r.text("name", 80, required=True)
+    r = FieldReader(asdict(data), SUBTYPE_RENAME_FIELDS)
+    name = r.text("name", SUBTYPE_NAME_MAX, required=True)
     r.raise_if_failed()
     assert name
     if name == subtype.name:
@@ -208,23 +216,24 @@ def _grant_values(grant: Grant) -> dict[str, object]:
 
 
 def _read_grant(
-    session: Session, ctx: Actor, fields: Mapping[str, object], grant: Grant | None
+    session: Session, fields: Mapping[str, object], grant: Grant | None
 ) -> dict[str, object]:
-    """A grant's values, all rules checked at once; ``grant`` is the one being corrected."""
-    r = FieldReader(fields, GRANT_FIELDS, today=ctx.today())
+    """A grant's values, all rules checked at once; ``grant`` is the one being corrected.
+    Its dates may lie ahead (a grant runs for years)."""
+    r = FieldReader(fields, GRANT_FIELDS)
     code = r.text("code", 40, required=True)
-    name = r.text("name", 200, required=True)
-    funder = r.text("funder", 200, required=True)
+    name = r.text("name", NAME_MAX, required=True)
+    funder = r.text("funder", NAME_MAX, required=True)
     starts_on = r.day("starts_on", required=True)
     ends_on = r.day("ends_on", required=True)
     if starts_on and ends_on and ends_on < starts_on:
-        r.fail("ends_on", N_("The end date is before the start date."))
+        r.fail("ends_on", ENDS_BEFORE_START)
     budget = r.number("budget", maximum=BUDGET_MAX)
     if budget is not None and budget < 0:
         r.fail("budget", N_("A budget cannot be negative."))
     currency = r.currency("currency")
     if currency is None and r.ok("currency"):
-        r.fail("currency", N_("Amounts need a currency."))
+        r.fail("currency", NEEDS_CURRENCY)
     taken = select(Grant.id).where(Grant.code == code)
     if grant is not None:
         taken = taken.where(Grant.id != grant.id)

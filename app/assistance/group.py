@@ -4,11 +4,13 @@ referral, DOMAIN.md). All or nothing: one unknown client and no record is kept."
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.orm import Session
 
+from app.assistance.inputs import ServiceInput
 from app.assistance.models import AssistanceRecord
 from app.assistance.service import new_record, read_service_input, require_not_erased
 from app.auth.permissions import Permission, require
@@ -25,7 +27,7 @@ GROUP_MAX = 200
 
 
 def record_group_service(
-    session: Session, ctx: Actor, client_ids: Sequence[uuid.UUID], fields: Mapping[str, object]
+    session: Session, ctx: Actor, client_ids: Sequence[uuid.UUID], data: ServiceInput
 ) -> list[AssistanceRecord]:
     """The same service for several clients at once (a raid, a group referral): one record
     per client sharing a ``group_id``. All or nothing: one unknown client and none is kept."""
@@ -38,7 +40,7 @@ def record_group_service(
     clients = {c.id: c for c in session.scalars(select(Client).where(Client.id.in_(wanted)))}
     if len(clients) != len(wanted):
         raise NotFound(N_("No such client."))
-    clean = read_service_input(session, ctx, fields)
+    clean = read_service_input(session, ctx, data)
     for client in clients.values():
         require_not_erased(client)
     cases = open_case_ids(session, wanted)
@@ -70,6 +72,24 @@ def find_clients(session: Session, ctx: Actor, references: str) -> list[uuid.UUI
         or_(Client.id.in_(ids), Client.code.in_(codes))
     )
     rows = session.execute(query).all() if ids or codes else []
+    found, missing, erased = _match(refs, rows)
+    # Line numbers follow each translated sentence as a second, untranslated message.
+    problems: list[str] = []
+    if missing:
+        problems += [N_("These lines match no client:"), ", ".join(missing)]
+    if erased:
+        problems += [N_("These lines are clients who were erased:"), ", ".join(erased)]
+    if problems:
+        raise ValidationFailed({"clients": problems})
+    return found
+
+
+def _match(
+    refs: list[tuple[int, uuid.UUID | None, str | None]],
+    rows: Sequence[Row[uuid.UUID, str, datetime | None]],
+) -> tuple[list[uuid.UUID], list[str], list[str]]:
+    """The clients the lines name, and the numbers of the lines naming no client or an
+    erased one."""
     known_ids = {client_id for client_id, _, _ in rows}
     by_code = {code: client_id for client_id, code, _ in rows}
     erased_ids = {client_id for client_id, _, erased_at in rows if erased_at is not None}
@@ -84,15 +104,7 @@ def find_clients(session: Session, ctx: Actor, references: str) -> list[uuid.UUI
             erased.append(str(n))
         else:
             found.append(client_id)
-    # Line numbers follow each translated sentence as a second, untranslated message.
-    problems: list[str] = []
-    if missing:
-        problems += [N_("These lines match no client:"), ", ".join(missing)]
-    if erased:
-        problems += [N_("These lines are clients who were erased:"), ", ".join(erased)]
-    if problems:
-        raise ValidationFailed({"clients": problems})
-    return found
+    return found, missing, erased
 
 
 def _as_uuid(value: str) -> uuid.UUID | None:

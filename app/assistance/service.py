@@ -13,14 +13,15 @@ one INSERT.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.assistance.inputs import SERVICE_FIELDS, ServiceInput
 from app.assistance.models import AssistanceRecord, Grant, ServiceSubtype
 from app.audit.actions import AuditAction
 from app.audit.service import record_event
@@ -33,9 +34,10 @@ from app.errors import Conflict, NotFound
 from app.i18n import N_
 from app.keys.service import binding, seal_for_client
 from app.taxonomy import LANGUAGE_REQUIRED, ServiceCategory, ServiceOutcome, ServiceUnit
-from app.validation import FieldReader
+from app.validation import ENDS_BEFORE_START, REQUIRED, FieldReader
 
 C, U = ServiceCategory, ServiceUnit
+Chosen = TypeVar("Chosen", Grant, ServiceSubtype)
 #: The units that make sense per category; the first is the default when none is given.
 UNITS: dict[ServiceCategory, tuple[ServiceUnit, ...]] = {
     C.accommodation: (U.nights, U.items, U.amount),
@@ -58,28 +60,14 @@ UNITS: dict[ServiceCategory, tuple[ServiceUnit, ...]] = {
 WHOLE_UNITS = frozenset({U.nights, U.sessions, U.items, U.contacts})
 QUANTITY_MAX = Decimal("100000")
 COST_MAX = Decimal("1000000000")
-SERVICE_FIELDS = frozenset(
-    {
-        "category",
-        "subtype_id",
-        "started_on",
-        "ended_on",
-        "quantity",
-        "unit",
-        "language",
-        "interpreter_used",
-        "grant_id",
-        "cost",
-        "currency",
-        "outcome",
-        "notes",
-    }
-)
+NEEDS_CURRENCY = N_("Amounts need a currency.")
+INTERPRETER_NEEDS_LANGUAGE = N_("An interpreter was used: say which language they spoke.")
 
 
 @dataclass(frozen=True)
-class ServiceInput:
-    """Validated fields of one service, shared by every client of a group intake."""
+class CheckedService:
+    """One service once every rule is checked (:func:`read_service_input`), shared by every
+    client of a group intake; its fields are the input's (:class:`ServiceInput`)."""
 
     category: ServiceCategory
     subtype_id: uuid.UUID | None
@@ -103,40 +91,33 @@ def default_unit(category: ServiceCategory) -> ServiceUnit:
 def read_service_input(
     session: Session,
     ctx: Actor,
-    fields: Mapping[str, object],
+    data: ServiceInput,
     *,
     kept_subtype: uuid.UUID | None = None,
-) -> ServiceInput:
+) -> CheckedService:
     """Every rule of a service record; raises ValidationFailed with all problems at once.
     ``kept_subtype``: the subtype a corrected record already has, allowed even if retired."""
-    r = FieldReader(fields, SERVICE_FIELDS, today=ctx.today())
+    r = FieldReader(asdict(data), SERVICE_FIELDS, today=ctx.today())
     category = r.choice("category", ServiceCategory)
     started_on = r.past_day("started_on", required=True)
     ended_on = r.past_day("ended_on")
     if started_on and ended_on and ended_on < started_on:
-        r.fail("ended_on", N_("The end date is before the start date."))
+        r.fail("ended_on", ENDS_BEFORE_START)
     quantity = r.number("quantity", maximum=QUANTITY_MAX)
     if quantity is None and r.ok("quantity"):
-        r.fail("quantity", N_("Enter a quantity."))
+        r.fail("quantity", REQUIRED)
     unit = r.choice("unit", ServiceUnit, default=default_unit(category) if category else U.items)
     language, interpreter = _read_language(r, category)
-    cost = r.number("cost", maximum=COST_MAX)
-    if cost is not None and cost < 0:
-        r.fail("cost", N_("A cost cannot be negative."))
     outcome = r.choice("outcome", ServiceOutcome, default=ServiceOutcome.delivered)
     notes = r.notes("notes")
     subtype_id = _check_subtype(session, r, category, kept_subtype)
     grant = _check_grant(session, r, started_on, ended_on)
-    currency = r.currency("currency")
-    if currency is None and r.ok("currency") and grant is not None:
-        currency = grant.currency  # the grant's currency is the sensible default
+    cost, currency = _read_cost(r, unit, grant)
     if category and unit:
         _check_unit(r, category, unit, quantity, started_on, ended_on)
-    if (cost is not None or unit == U.amount) and currency is None and r.ok("currency"):
-        r.fail("currency", N_("Amounts need a currency."))
     r.raise_if_failed()
     assert category and started_on and quantity is not None and unit and outcome
-    return ServiceInput(
+    return CheckedService(
         category=category,
         subtype_id=subtype_id,
         started_on=started_on,
@@ -153,6 +134,21 @@ def read_service_input(
     )
 
 
+def _read_cost(
+    r: FieldReader, unit: ServiceUnit | None, grant: Grant | None
+) -> tuple[Decimal | None, str | None]:
+    """The cost and its currency: the grant's currency unless another is given."""
+    cost = r.number("cost", maximum=COST_MAX)
+    if cost is not None and cost < 0:
+        r.fail("cost", N_("A cost cannot be negative."))
+    currency = r.currency("currency")
+    if currency is None and r.ok("currency") and grant is not None:
+        currency = grant.currency  # the grant's currency is the sensible default
+    if (cost is not None or unit == U.amount) and currency is None and r.ok("currency"):
+        r.fail("currency", NEEDS_CURRENCY)
+    return cost, currency
+
+
 def _read_language(r: FieldReader, category: ServiceCategory | None) -> tuple[str | None, bool]:
     language = r.language("language")
     interpreter = r.flag("interpreter_used")
@@ -162,7 +158,7 @@ def _read_language(r: FieldReader, category: ServiceCategory | None) -> tuple[st
         if interpreter is None and r.ok("interpreter_used"):
             r.fail("interpreter_used", N_("Say whether an interpreter was used."))
     if interpreter and language is None and r.ok("language"):
-        r.fail("language", N_("An interpreter was used: say which language they spoke."))
+        r.fail("language", INTERPRETER_NEEDS_LANGUAGE)
     return language, bool(interpreter)
 
 
@@ -189,15 +185,25 @@ def _check_unit(
         r.fail("quantity", N_("There are fewer nights between the start and end dates."))
 
 
+def _chosen(
+    session: Session, r: FieldReader, name: str, model: type[Chosen], missing: str
+) -> Chosen | None:
+    """The organisation's grant or subtype chosen in ``name``; another organisation's id
+    is "no such", like a missing one."""
+    chosen_id = r.ref(name)
+    if chosen_id is None:
+        return None
+    found = session.get(model, (current_tenant(session), chosen_id))
+    if found is None:
+        r.fail(name, missing)
+    return found
+
+
 def _check_subtype(
     session: Session, r: FieldReader, category: ServiceCategory | None, kept: uuid.UUID | None
 ) -> uuid.UUID | None:
-    subtype_id = r.ref("subtype_id")
-    if subtype_id is None:
-        return None
-    subtype = session.get(ServiceSubtype, (current_tenant(session), subtype_id))
+    subtype = _chosen(session, r, "subtype_id", ServiceSubtype, N_("No such service type."))
     if subtype is None:
-        r.fail("subtype_id", N_("No such service type."))
         return None
     if category is not None and subtype.category != category:
         r.fail("subtype_id", N_("This service type belongs to another category."))
@@ -209,25 +215,21 @@ def _check_subtype(
 def _check_grant(
     session: Session, r: FieldReader, started_on: date | None, ended_on: date | None
 ) -> Grant | None:
-    grant_id = r.ref("grant_id")
-    if grant_id is None:
-        return None
-    grant = session.get(Grant, (current_tenant(session), grant_id))
-    if grant is None:
-        r.fail("grant_id", N_("No such grant."))
-        return None
+    grant = _chosen(session, r, "grant_id", Grant, N_("No such grant."))
     last = ended_on or started_on
-    if started_on and last and not (grant.starts_on <= started_on and last <= grant.ends_on):
+    if grant is None or not (started_on and last):
+        return grant
+    if not (grant.starts_on <= started_on and last <= grant.ends_on):
         r.fail("grant_id", N_("This grant does not cover the dates of the service."))
     return grant
 
 
 def record_service(
-    session: Session, ctx: Actor, client_id: uuid.UUID, fields: Mapping[str, object]
+    session: Session, ctx: Actor, client_id: uuid.UUID, data: ServiceInput
 ) -> AssistanceRecord:
     """Record one service delivered to one client, linked to the client's open case."""
     client, case_id = client_and_open_case(session, ctx, client_id)
-    clean = read_service_input(session, ctx, fields)
+    clean = read_service_input(session, ctx, data)
     require_not_erased(client)
     record = new_record(session, ctx, client.id, case_id, clean, None)
     session.flush()
@@ -244,7 +246,7 @@ def new_record(
     ctx: Actor,
     client_id: uuid.UUID,
     case_id: uuid.UUID | None,
-    clean: ServiceInput,
+    clean: CheckedService,
     group_id: uuid.UUID | None,
 ) -> AssistanceRecord:
     record_id = uuid.uuid4()

@@ -5,19 +5,21 @@ stop offering it, delete either while unused."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.assistance import forms
 from app.assistance import grants as catalogue
+from app.assistance.inputs import Changes, GrantInput, SubtypeInput, SubtypeRename
 from app.assistance.models import ServiceSubtype
-from app.assistance.views import Page, _fields, _labels, bp
+from app.assistance.views import Page, _labels, bp
 from app.auth.access import requires
 from app.auth.forms import ActionForm
 from app.auth.permissions import Permission
-from app.errors import Conflict, ValidationFailed
-from app.web.forms import form_errors, show_errors
+from app.errors import Conflict
+from app.web.forms import form_input, handle_form
 from app.web.request import actor, db
 
 
@@ -25,33 +27,33 @@ from app.web.request import actor, db
 @requires(Permission.manage_catalogue)
 def grants() -> Page:
     form = forms.GrantForm()
-    if form.validate_on_submit():
-        try:
-            catalogue.create_grant(db(), actor(), _fields(form, catalogue.GRANT_FIELDS))
-        except ValidationFailed as error:
-            show_errors(form, error)
-        else:
-            flash(_("Grant added."))
-            return redirect(url_for(".grants"))
-    rows = catalogue.list_grants(db(), actor())
-    return render_template("assistance/grants.html", form=form, grants=rows), form_errors(form)
+    return handle_form(
+        form,
+        lambda: catalogue.create_grant(db(), actor(), form_input(form, GrantInput)),
+        page=lambda form: render_template(
+            "assistance/grants.html", form=form, grants=catalogue.list_grants(db(), actor())
+        ),
+        done=_("Grant added."),
+        then=url_for(".grants"),
+    )
 
 
 @bp.route("/settings/service-types", methods=["GET", "POST"])
 @requires(Permission.manage_catalogue)
 def service_types() -> Page:
     form = forms.SubtypeForm()
-    if form.validate_on_submit():
-        try:
-            catalogue.create_subtype(db(), actor(), _fields(form, catalogue.SUBTYPE_FIELDS))
-        except ValidationFailed as error:
-            show_errors(form, error)
-        else:
-            flash(_("Service type added."))
-            return redirect(url_for(".service_types"))
-    rows = catalogue.list_subtypes(db(), actor())
-    page = render_template("assistance/subtypes.html", form=form, subtypes=rows, labels=_labels())
-    return page, form_errors(form)
+    return handle_form(
+        form,
+        lambda: catalogue.create_subtype(db(), actor(), form_input(form, SubtypeInput)),
+        page=lambda form: render_template(
+            "assistance/subtypes.html",
+            form=form,
+            subtypes=catalogue.list_subtypes(db(), actor()),
+            labels=_labels(),
+        ),
+        done=_("Service type added."),
+        then=url_for(".service_types"),
+    )
 
 
 @bp.route("/settings/grants/<uuid:grant_id>", methods=["GET", "POST"])
@@ -59,16 +61,19 @@ def service_types() -> Page:
 def edit_grant(grant_id: uuid.UUID) -> Page:
     grant = catalogue.managed_grant(db(), actor(), grant_id)
     form = forms.GrantForm() if request.method == "POST" else forms.GrantForm(obj=grant)
-    if form.validate_on_submit():
-        try:
-            fields = _fields(form, catalogue.GRANT_FIELDS)
-            done = catalogue.correct_grant(db(), actor(), grant.id, fields)
-        except ValidationFailed as error:
-            show_errors(form, error)
-        else:
-            flash(_("Grant corrected.") if done.changed else _("Nothing was changed."))
-            return redirect(url_for(".grants"))
-    return _grant_page(form, grant.id), form_errors(form)
+    return handle_form(
+        form,
+        lambda: catalogue.correct_grant(
+            db(), actor(), grant.id, Changes.every(form_input(form, GrantInput))
+        ),
+        page=lambda form: _grant_page(form, grant.id),
+        done=_changed,
+        then=url_for(".grants"),
+    )
+
+
+def _changed(done: catalogue.Correction[Any]) -> str:
+    return str(_("Grant corrected.") if done.changed else _("Nothing was changed."))
 
 
 @bp.route("/settings/grants/<uuid:grant_id>/delete", methods=["POST"])
@@ -99,16 +104,14 @@ def _grant_page(form: forms.GrantForm, grant_id: uuid.UUID, refusal: str | None 
 def edit_service_type(subtype_id: uuid.UUID) -> Page:
     subtype = catalogue.managed_subtype(db(), actor(), subtype_id)
     form = forms.SubtypeForm() if request.method == "POST" else forms.SubtypeForm(obj=subtype)
-    if form.validate_on_submit():
-        try:
-            fields = _fields(form, catalogue.SUBTYPE_RENAME_FIELDS)
-            done = catalogue.rename_subtype(db(), actor(), subtype.id, fields)
-        except ValidationFailed as error:
-            show_errors(form, error, "name")
-        else:
-            flash(_("Service type renamed.") if done.changed else _("Nothing was changed."))
-            return redirect(url_for(".service_types"))
-    return _subtype_page(form, subtype), form_errors(form)
+    return handle_form(
+        form,
+        lambda: catalogue.rename_subtype(db(), actor(), subtype.id, SubtypeRename(form.name.data)),
+        page=lambda form: _subtype_page(form, subtype),
+        done=lambda done: _("Service type renamed.") if done.changed else _("Nothing was changed."),
+        then=url_for(".service_types"),
+        fallback="name",
+    )
 
 
 @bp.route("/settings/service-types/<uuid:subtype_id>/retire", methods=["POST"])

@@ -14,27 +14,30 @@ from decimal import Decimal
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from app.assistance import contacts as contact_service
 from app.assistance import corrections, forms, service
 from app.assistance import grants as catalogue
 from app.assistance import group as group_service
+from app.assistance.inputs import (
+    CORRECTION_FIELDS,
+    Changes,
+    ContactInput,
+    CorrectionInput,
+    ServiceInput,
+)
 from app.assistance.models import AssistanceRecord
-from app.assistance.service import SERVICE_FIELDS
 from app.auth.access import requires
 from app.auth.forms import ActionForm
 from app.auth.permissions import Permission
 from app.clients.models import Client
 from app.clients.service import get_client
-from app.db.base import utcnow
-from app.errors import ValidationFailed
 from app.taxonomy import AgeBand, Gender, ServiceOutcome
-from app.web.forms import form_errors, show_errors
+from app.web.forms import form_input, handle_form
 from app.web.request import actor, db
 
 bp = Blueprint("assistance", __name__)
@@ -62,16 +65,13 @@ def _record(client_id: uuid.UUID) -> Page:
     """``record_service`` reads the client (404 for any other organisation's id) with its
     open case; a refused form shows the page again, the client already in the session."""
     form = forms.RecordServiceForm()
-    if form.validate_on_submit():
-        try:
-            service.record_service(db(), actor(), client_id, _fields(form, SERVICE_FIELDS))
-        except ValidationFailed as error:
-            show_errors(form, error)
-        else:
-            flash(_("Service recorded."))
-            return redirect(_after_record(client_id, form))
-    client = get_client(db(), actor(), client_id)
-    return _services_page(client, form), form_errors(form)
+    return handle_form(
+        form,
+        lambda: service.record_service(db(), actor(), client_id, form_input(form, ServiceInput)),
+        page=lambda form: _services_page(get_client(db(), actor(), client_id), form),
+        done=_("Service recorded."),
+        then=lambda _recorded: _after_record(client_id, form),
+    )
 
 
 def _after_record(client_id: uuid.UUID, form: forms.RecordServiceForm) -> str:
@@ -122,26 +122,25 @@ def correct(client_id: uuid.UUID, record_id: uuid.UUID) -> Page:
         form = forms.CorrectServiceForm()
     else:
         form = forms.CorrectServiceForm(data=_record_values(record))
-    if form.validate_on_submit():
-        try:
-            done = corrections.correct_service(
-                db(), actor(), client.id, record.id, _correction_fields(form)
-            )
-        except ValidationFailed as error:
-            show_errors(form, error)
-        else:
-            flash(_("Service corrected.") if done.changed else _("Nothing was changed."))
-            return redirect(url_for(".services", client_id=client.id, _anchor="history"))
-    _catalogue_choices(form, kept=record.subtype_id)
-    page = render_template(
-        "assistance/correct.html",
-        client=client,
-        active_tab="services",
-        form=form,
-        record=record,
-        languages=_language_options([client.preferred_language, *client.languages]),
+
+    def page(form: forms.CorrectServiceForm) -> str:
+        _catalogue_choices(form, kept=record.subtype_id)
+        return render_template(
+            "assistance/correct.html",
+            client=client,
+            active_tab="services",
+            form=form,
+            record=record,
+            languages=_language_options([client.preferred_language, *client.languages]),
+        )
+
+    return handle_form(
+        form,
+        lambda: corrections.correct_service(db(), actor(), client.id, record.id, _correction(form)),
+        page=page,
+        done=lambda done: _("Service corrected.") if done.changed else _("Nothing was changed."),
+        then=url_for(".services", client_id=client.id, _anchor="history"),
     )
-    return page, form_errors(form)
 
 
 @bp.route("/clients/<uuid:client_id>/services/<uuid:record_id>/remove", methods=["GET", "POST"])
@@ -150,23 +149,20 @@ def remove(client_id: uuid.UUID, record_id: uuid.UUID) -> Page:
     client = get_client(db(), actor(), client_id)
     record = corrections.changeable_service(db(), actor(), client.id, record_id)
     form = forms.RemoveServiceForm()
-    if form.validate_on_submit():
-        try:
-            corrections.remove_service(db(), actor(), client.id, record.id, form.reason.data)
-        except ValidationFailed as error:
-            show_errors(form, error)
-        else:
-            flash(_("Service record removed."))
-            return redirect(url_for(".services", client_id=client.id, _anchor="history"))
-    page = render_template(
-        "assistance/remove.html",
-        client=client,
-        active_tab="services",
-        form=form,
-        record=record,
-        labels=_labels(),
+    return handle_form(
+        form,
+        lambda: corrections.remove_service(db(), actor(), client.id, record.id, form.reason.data),
+        page=lambda form: render_template(
+            "assistance/remove.html",
+            client=client,
+            active_tab="services",
+            form=form,
+            record=record,
+            labels=_labels(),
+        ),
+        done=_("Service record removed."),
+        then=url_for(".services", client_id=client.id, _anchor="history"),
     )
-    return page, form_errors(form)
 
 
 @bp.route("/services/group", methods=["GET", "POST"])
@@ -176,23 +172,26 @@ def group() -> Page:
         form = forms.GroupServiceForm()
     else:
         form = forms.GroupServiceForm(data=_service_defaults(None))
-    if form.validate_on_submit():
-        try:
-            ids = group_service.find_clients(db(), actor(), form.clients.data or "")
-            fields = _fields(form, SERVICE_FIELDS)
-            records = group_service.record_group_service(db(), actor(), ids, fields)
-        except ValidationFailed as error:
-            show_errors(form, error)
-        else:
-            count = len(records)
-            flash(ngettext("Service recorded for %(num)d client.",
-                           "Service recorded for %(num)d clients.", count))  # fmt: skip
-            return redirect(url_for(".group"))
-    _catalogue_choices(form)
-    page = render_template(
-        "assistance/group.html", form=form, languages=_language_options([]), labels=_labels()
-    )
-    return page, form_errors(form)
+
+    def record() -> list[AssistanceRecord]:
+        ids = group_service.find_clients(db(), actor(), form.clients.data or "")
+        data = form_input(form, ServiceInput)
+        return group_service.record_group_service(db(), actor(), ids, data)
+
+    def page(form: forms.GroupServiceForm) -> str:
+        _catalogue_choices(form)
+        return render_template(
+            "assistance/group.html", form=form, languages=_language_options([]), labels=_labels()
+        )
+
+    return handle_form(
+        form,
+        record,
+        page=page,
+        done=lambda records: ngettext("Service recorded for %(num)d client.",
+                                      "Service recorded for %(num)d clients.", len(records)),
+        then=url_for(".group"),
+    )  # fmt: skip
 
 
 @bp.route("/contacts", methods=["GET", "POST"])
@@ -202,18 +201,26 @@ def contacts() -> Page:
         form = forms.AnonymousContactForm()
     else:
         form = forms.AnonymousContactForm(data=_contact_defaults())
-    if form.validate_on_submit():
-        try:
-            fields = _fields(form, contact_service.CONTACT_FIELDS)
-            contact_service.record_anonymous_contact(db(), actor(), fields)
-        except ValidationFailed as error:
-            show_errors(form, error)
-        else:
-            flash(_("Contact recorded."))
-            on = form.occurred_on.data.isoformat() if form.record_another.data else None
-            return redirect(url_for(".contacts", on=on, _anchor="record"))
+    return handle_form(
+        form,
+        lambda: contact_service.record_anonymous_contact(
+            db(), actor(), form_input(form, ContactInput)
+        ),
+        page=_contacts_page,
+        done=_("Contact recorded."),
+        then=lambda _contact: _after_contact(form),
+    )
+
+
+def _after_contact(form: forms.AnonymousContactForm) -> str:
+    # Keep the date for the next call of the same shift.
+    on = form.occurred_on.data.isoformat() if form.record_another.data else None
+    return url_for(".contacts", on=on, _anchor="record")
+
+
+def _contacts_page(form: forms.AnonymousContactForm) -> str:
     start, end = _period()
-    page = render_template(
+    return render_template(
         "assistance/contacts.html",
         form=form,
         rows=contact_service.list_anonymous_contacts(db(), actor(), start, end),
@@ -223,7 +230,6 @@ def contacts() -> Page:
         languages=_language_options([]),
         labels=_labels(),
     )
-    return page, form_errors(form)
 
 
 @bp.app_template_filter("assistance_number")
@@ -232,12 +238,8 @@ def _number(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _fields(form: FlaskForm, names: frozenset[str]) -> dict[str, object]:
-    return {name: form[name].data for name in names if name in form}
-
-
 def _today() -> date:
-    return utcnow().date()
+    return actor().today()
 
 
 def _day_arg(name: str) -> date | None:
@@ -270,12 +272,12 @@ def _record_values(record: AssistanceRecord) -> dict[str, Any]:
     }
 
 
-def _correction_fields(form: forms.CorrectServiceForm) -> dict[str, object]:
-    fields = _fields(form, corrections.CORRECTION_FIELDS)
+def _correction(form: forms.CorrectServiceForm) -> Changes[CorrectionInput]:
+    fields = CORRECTION_FIELDS
     if not (form.notes.data or "").strip():
         # An empty notes box keeps the sealed notes; only the "clear the notes" box clears.
-        del fields["notes"]
-    return fields
+        fields -= {"notes"}
+    return Changes(form_input(form, CorrectionInput), fields)
 
 
 def _contact_defaults() -> dict[str, Any]:

@@ -18,10 +18,10 @@ from werkzeug.wrappers import Response
 from app.auth import service, sessions
 from app.auth.access import requires
 from app.auth.forms import ROLE_LABELS, ActionForm, InviteForm, RolesForm
+from app.auth.inputs import Invitation
 from app.auth.models import Membership
 from app.auth.permissions import Permission
-from app.errors import ValidationFailed
-from app.web.forms import form_errors, show_errors
+from app.web.forms import form_errors, form_input, handle_form, submit
 from app.web.request import actor, db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -40,17 +40,16 @@ def members() -> str:
 @requires(Permission.manage_members)
 def invite() -> Response | str | tuple[str, int]:
     form = InviteForm()
-    if form.validate_on_submit():
-        try:
-            roles = service.parse_roles(form.roles.data)
-            membership, one_time = service.invite_member(
-                db(), actor(), form.email.data, form.display_name.data, roles
-            )
-        except ValidationFailed as error:
-            show_errors(form, error, "roles")
-        else:
-            return render_template("admin/invited.html", member=membership.user, one_time=one_time)
-    return render_template("admin/invite.html", form=form), form_errors(form)
+    invited = submit(
+        form,
+        lambda: service.invite_member(db(), actor(), form_input(form, Invitation)),
+        fallback="roles",
+    )
+    if invited is None:
+        return render_template("admin/invite.html", form=form), form_errors(form)
+    # Shown once, on this page: a one-time password never goes into a URL or the session.
+    membership, one_time = invited.value
+    return render_template("admin/invited.html", member=membership.user, one_time=one_time)
 
 
 @bp.route("/members/<uuid:user_id>/roles", methods=["GET", "POST"])
@@ -58,15 +57,14 @@ def invite() -> Response | str | tuple[str, int]:
 def roles(user_id: uuid.UUID) -> Response | str | tuple[str, int]:
     membership = service.membership_in(db(), actor(), user_id)
     form = RolesForm(data={"roles": [r.value for r in membership.roles]})
-    if form.validate_on_submit():
-        try:
-            service.assign_roles(db(), actor(), user_id, service.parse_roles(form.roles.data))
-        except ValidationFailed as error:
-            show_errors(form, error, "roles")
-        else:
-            flash(_("Roles saved."))
-            return redirect(url_for("admin.members"))
-    return render_template("admin/roles.html", form=form, member=membership.user), form_errors(form)
+    return handle_form(
+        form,
+        lambda: service.assign_roles(db(), actor(), user_id, form.roles.data),
+        page=lambda form: render_template("admin/roles.html", form=form, member=membership.user),
+        done=_("Roles saved."),
+        then=url_for("admin.members"),
+        fallback="roles",
+    )
 
 
 @bp.route("/members/<uuid:user_id>/revoke-sessions", methods=["POST"])

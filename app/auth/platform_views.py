@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.auth.access import platform_admin
+from app.auth.inputs import Invitation
 from app.auth.platform_forms import KIND_LABELS, OrganisationForm
 from app.auth.service import invite_member
 from app.context import Actor, Role
 from app.db.tenancy import acting_in
-from app.errors import ValidationFailed
 from app.tenants import service
-from app.web.forms import form_errors
+from app.web.forms import form_errors, submit
 from app.web.request import db
 
 bp = Blueprint("platform", __name__, url_prefix="/platform")
@@ -24,14 +23,10 @@ bp = Blueprint("platform", __name__, url_prefix="/platform")
 @platform_admin
 def organisations() -> Response | str | tuple[str, int]:
     form = OrganisationForm()
-    created = None
-    if form.validate_on_submit():
-        try:
-            created = _create(form)
-        except ValidationFailed as error:
-            for name, messages in error.fields.items():
-                field = getattr(form, name, None) or getattr(form, f"admin_{name}", form.name)
-                field.errors = list(field.errors) + [_(m) for m in messages]
+    # The organisation's messages name its fields; those naming none of the form's come
+    # from its first admin's account (e-mail, name): the admin's e-mail shows them.
+    accepted = submit(form, lambda: _create(form), fallback="admin_email")
+    created = accepted.value if accepted else None
     return render_template(
         "platform/organisations.html",
         organisations=service.list_organisations(db()),
@@ -54,11 +49,6 @@ def _create(form: OrganisationForm) -> tuple[str, str | None]:
     )
     with acting_in(db(), org.id):
         in_org = Actor(ctx.user_id, org.id, is_platform_admin=True)
-        membership, one_time = invite_member(
-            db(),
-            in_org,
-            form.admin_email.data,
-            form.admin_name.data,
-            frozenset({Role.org_admin}),
-        )
+        first_admin = Invitation(form.admin_email.data, form.admin_name.data, [Role.org_admin])
+        membership, one_time = invite_member(db(), in_org, first_admin)
     return membership.user.email, one_time

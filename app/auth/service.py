@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterable
+from dataclasses import asdict
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -11,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.audit.actions import AuditAction
 from app.audit.service import record_event
 from app.auth import password_policy, passwords, totp
+from app.auth.inputs import INVITATION_FIELDS, Invitation
 from app.auth.models import ROLES_REQUIRING_TOTP, Membership, RoleGrant, User
 from app.auth.permissions import Permission, require
 from app.context import Actor, Role
@@ -20,6 +23,7 @@ from app.errors import AuthenticationFailed, NotFound, ValidationFailed
 from app.i18n import N_
 from app.keys import service as keys
 from app.tenants.models import Organisation
+from app.validation import FieldReader, clean_text
 
 log = logging.getLogger("haven.security")
 
@@ -28,17 +32,37 @@ def normalise_email(raw: str) -> str:
     return raw.strip().casefold()
 
 
-def _validate_email(email: str) -> None:
-    local, _, domain = email.partition("@")
-    if not local or "." not in domain or len(email) > 254 or " " in email:
-        raise ValidationFailed({"email": [N_("Enter a valid e-mail address.")]})
+#: A person's name as the organisation shows it (not client data).
+NAME_MAX = 120
+EMAIL_MAX = 254
 
 
-def parse_roles(raw: list[str]) -> frozenset[Role]:
-    try:
-        return frozenset(Role(value) for value in raw)
-    except ValueError:
-        raise ValidationFailed({"roles": [N_("Unknown role.")]}) from None
+def _read_email(r: FieldReader) -> str | None:
+    """An e-mail address, normalised; text no column can hold is refused like anywhere
+    else (and never reaches a query)."""
+    address = r.text("email", EMAIL_MAX, required=True)
+    if address is None or not r.ok("email"):
+        return None
+    local, _, domain = normalise_email(address).partition("@")
+    if not local or "." not in domain or " " in local + domain:
+        r.fail("email", N_("Enter a valid e-mail address."))
+        return None
+    return normalise_email(address)
+
+
+def _read_roles(r: FieldReader) -> frozenset[Role]:
+    roles = r.choices("roles", Role)
+    if not roles and r.ok("roles"):
+        r.fail("roles", N_("Choose at least one role."))
+    return frozenset(roles)
+
+
+def read_roles(raw: Iterable[str] | None) -> frozenset[Role]:
+    """Roles chosen from the list, at least one (422 otherwise)."""
+    r = FieldReader({"roles": list(raw or [])}, {"roles"})
+    roles = _read_roles(r)
+    r.raise_if_failed()
+    return roles
 
 
 def find_user_by_email(session: Session, email: str) -> User | None:
@@ -47,7 +71,9 @@ def find_user_by_email(session: Session, email: str) -> User | None:
 
 def authenticate(session: Session, email: str, password: str) -> User:
     """The user whose password this is; the same error whether the account exists or not."""
-    user = find_user_by_email(session, email)
+    # Text no address can hold (a NUL) never reaches the query: refused like a wrong one.
+    clean = clean_text(email)
+    user = find_user_by_email(session, clean) if clean else None
     ok = passwords.verify_password(user.password_hash if user else None, password)
     if user is None or not ok or user.disabled_at is not None:
         log.warning("sign-in refused: %s", f"user {user.id}" if user else "no such account")
@@ -59,11 +85,12 @@ def create_user(
     session: Session, email: str, display_name: str, *, is_platform_admin: bool = False
 ) -> tuple[User, str]:
     """A new account with a one-time password that must be changed at first sign-in."""
-    email = normalise_email(email)
-    _validate_email(email)
-    display_name = display_name.strip()
-    if not display_name or len(display_name) > 120:
-        raise ValidationFailed({"display_name": [N_("Enter a name of at most 120 characters.")]})
+    r = FieldReader({"email": email, "display_name": display_name}, {"email", "display_name"})
+    address = _read_email(r)
+    name = r.text("display_name", NAME_MAX, required=True)
+    r.raise_if_failed()
+    assert address and name
+    email, display_name = address, name
     if find_user_by_email(session, email) is not None:
         raise ValidationFailed({"email": [N_("An account with this e-mail address exists.")]})
     one_time = passwords.one_time_password()
@@ -160,40 +187,42 @@ def add_member(session: Session, ctx: Actor, user: User, roles: frozenset[Role])
     return membership
 
 
-def invite_member(
-    session: Session, ctx: Actor, email: str, display_name: str, roles: frozenset[Role]
-) -> tuple[Membership, str | None]:
+def invite_member(session: Session, ctx: Actor, data: Invitation) -> tuple[Membership, str | None]:
     """Add a person to the organisation, creating the account if it is new.
 
     Returns the one-time password for a new account (shown once, never stored in clear),
     or None when the person already has an account from another organisation.
     """
     require(ctx, Permission.manage_members)
-    if not roles:
-        raise ValidationFailed({"roles": [N_("Choose at least one role.")]})
+    r = FieldReader(asdict(data), INVITATION_FIELDS)
+    roles = _read_roles(r)
+    email = _read_email(r)
+    name = r.text("display_name", NAME_MAX, required=True)
+    r.raise_if_failed()
+    assert email and name
     user = find_user_by_email(session, email)
     one_time = None
     if user is None:
-        user, one_time = create_user(session, email, display_name)
+        user, one_time = create_user(session, email, name)
     return add_member(session, ctx, user, roles), one_time
 
 
 def assign_roles(
-    session: Session, ctx: Actor, user_id: uuid.UUID, roles: frozenset[Role]
+    session: Session, ctx: Actor, user_id: uuid.UUID, roles: Iterable[str] | None
 ) -> Membership:
+    """Replace a member's roles (values of Role, at least one)."""
     require(ctx, Permission.manage_members)
     membership = membership_in(session, ctx, user_id)
-    if not roles:
-        raise ValidationFailed({"roles": [N_("Choose at least one role.")]})
-    if user_id == ctx.user_id and Role.org_admin not in roles:
+    chosen = read_roles(roles)
+    if user_id == ctx.user_id and Role.org_admin not in chosen:
         # Locking oneself out leaves an organisation without an admin to undo it.
         raise ValidationFailed({"roles": [N_("You cannot remove your own admin role.")]})
-    keep = [g for g in membership.grants if g.role in roles]
-    new = [RoleGrant(tenant_id=ctx.tenant_id, role=r) for r in roles - membership.roles]
+    keep = [g for g in membership.grants if g.role in chosen]
+    new = [RoleGrant(tenant_id=ctx.tenant_id, role=r) for r in chosen - membership.roles]
     membership.grants = keep + new
     session.flush()
     record_event(
-        session, ctx, AuditAction.member_roles_assigned, "user", user_id, roles=sorted(roles)
+        session, ctx, AuditAction.member_roles_assigned, "user", user_id, roles=sorted(chosen)
     )
     return membership
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -26,11 +27,11 @@ from app.auth.forms import (
 from app.auth.models import User
 from app.auth.principal import ActiveMembership, Principal
 from app.db import bind_actor
-from app.errors import AuthenticationFailed, NotFound, ValidationFailed
+from app.errors import AuthenticationFailed, NotFound
 from app.i18n import N_
 from app.settings import SUPPORTED_LOCALES
 from app.web.extensions import limiter, login_manager, login_rate_key
-from app.web.forms import form_errors, show_errors
+from app.web.forms import Page, form_errors, handle_form
 from app.web.request import db, settings
 
 bp = Blueprint("auth", __name__)
@@ -53,6 +54,12 @@ def _pending_user() -> User:
 
 
 def _finish_sign_in(user: User, *, mfa_verified: bool) -> Response:
+    _sign_in(user, mfa_verified=mfa_verified)
+    return redirect(url_for("home.index"))
+
+
+def _sign_in(user: User, *, mfa_verified: bool) -> None:
+    """Open the session, in the one organisation if the user belongs to only one."""
     session.pop("pending_sign_in", None)
     session.permanent = True
     token, user_session = sessions.open_session(db(), user.id, mfa_verified=mfa_verified)
@@ -62,7 +69,6 @@ def _finish_sign_in(user: User, *, mfa_verified: bool) -> Response:
         membership = sessions.choose_organisation(db(), user_session, memberships[0].tenant_id)
     active = ActiveMembership(membership.tenant_id, membership.roles) if membership else None
     login_user(Principal(token, user, user_session, active))
-    return redirect(url_for("home.index"))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -109,7 +115,9 @@ def enrol() -> Response | str | tuple[str, int]:
     user = _pending_user()
     if user.totp_enrolled_at is not None:
         return redirect(url_for("auth.second_factor"))
-    return _enrolment(user, then=lambda: _finish_sign_in(user, mfa_verified=True))
+    return _enrolment(
+        user, then=url_for("home.index"), finish=lambda: _sign_in(user, mfa_verified=True)
+    )
 
 
 @bp.route("/account/enrol", methods=["GET", "POST"])
@@ -118,32 +126,31 @@ def enrol_signed_in() -> Response | str | tuple[str, int]:
     user: User = current_user.user
     if user.totp_enrolled_at is not None:
         return redirect(url_for("auth.account"))
-
-    def done() -> Response:
-        flash(_("Your authenticator is enrolled."))
-        return redirect(url_for("auth.account"))
-
-    return _enrolment(user, then=done)
+    return _enrolment(user, then=url_for("auth.account"), done=_("Your authenticator is enrolled."))
 
 
-def _enrolment(user: User, then: object) -> Response | str | tuple[str, int]:
+def _enrolment(
+    user: User, *, then: str, done: str | None = None, finish: Callable[[], None] | None = None
+) -> Page:
+    """Show the QR code and confirm it with a code; then ``finish`` (e.g. the sign-in)."""
     # The candidate secret lives only in the signed cookie session for the few minutes of
     # enrolment. XXX: the cookie is signed, not encrypted; it is the user's own secret, sent
     # over TLS to the user's own browser, the same channel that shows the QR code.
     secret = session.get("enrol_secret") or totp.new_secret()
     session["enrol_secret"] = secret
     form = CodeForm()
-    if form.validate_on_submit():
-        try:
-            service.enrol_totp(db(), user, secret, form.code.data)
-        except ValidationFailed as error:
-            form.code.errors = [_(m) for m in error.fields["code"]]
-        else:
-            session.pop("enrol_secret", None)
-            return then()  # type: ignore[operator,no-any-return]
-    uri = totp.provisioning_uri(secret, user.email)
-    status = 422 if form.errors else 200
-    return render_template("auth/enrol.html", form=form, qr=totp.qr_svg(uri), secret=secret), status
+
+    def enrol() -> None:
+        service.enrol_totp(db(), user, secret, form.code.data)
+        session.pop("enrol_secret", None)
+        if finish is not None:
+            finish()
+
+    def page(form: CodeForm) -> str:
+        qr = totp.qr_svg(totp.provisioning_uri(secret, user.email))
+        return render_template("auth/enrol.html", form=form, qr=qr, secret=secret)
+
+    return handle_form(form, enrol, page=page, then=then, done=done, fallback="code")
 
 
 @bp.route("/account", methods=["GET"])
@@ -158,17 +165,15 @@ def change_password() -> Response | str | tuple[str, int]:
     if not current_user.is_authenticated:
         return login_manager.unauthorized()  # type: ignore[no-any-return]
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            service.change_password(
-                db(), current_user.user, form.current_password.data, form.new_password.data
-            )
-        except ValidationFailed as error:
-            show_errors(form, error)
-        else:
-            flash(_("Your password was changed."))
-            return redirect(url_for("home.index"))
-    return render_template("auth/password.html", form=form), form_errors(form)
+    return handle_form(
+        form,
+        lambda: service.change_password(
+            db(), current_user.user, form.current_password.data, form.new_password.data
+        ),
+        page=lambda form: render_template("auth/password.html", form=form),
+        done=_("Your password was changed."),
+        then=url_for("home.index"),
+    )
 
 
 @bp.route("/account/language", methods=["POST"])

@@ -43,7 +43,7 @@ from app.clients.models import Client
 from app.clients.validation import ClientFacts, ClientIntake
 from app.errors import NotFound, ValidationFailed
 from app.i18n import N_
-from app.web.forms import form_errors, form_input, handle_form, run_form
+from app.web.forms import form_errors, form_input, handle_form, submit
 from app.web.i18n import translated_tables
 from app.web.request import actor, db
 
@@ -137,8 +137,8 @@ def index() -> str:
 @requires(Permission.casework)
 def search() -> View:
     form = SearchForm()
-    results = run_form(form, lambda: _search(form.kind.data, form.value.data))
-    return _list_page(form, results), form_errors(form)
+    found = submit(form, lambda: _search(form.kind.data, form.value.data))
+    return _list_page(form, found.value if found else None), form_errors(form)
 
 
 def _search(kind: str, value: str) -> list[Client]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from app.auth.access import caller, casework_blueprint
 from app.referrals import receiving, service
+from app.referrals.inputs import ExternalReferral, PlatformReferral, ReferralAnswer
 from app.referrals.models import Referral
 from app.referrals.schemas import (
     CompleteReferralArgs,
@@ -33,6 +34,11 @@ blp = casework_blueprint(
     "referrals", "Referrals to and from other organisations, the NRM and partners abroad"
 )
 REFERRAL = "/clients/<uuid:client_id>/referrals/<uuid:referral_id>"
+
+
+def _referral(client_id: uuid.UUID, referral_id: uuid.UUID) -> Referral:
+    """One referral of the client, in the token's organisation (else 404)."""
+    return service.get_referral(db(), caller(), referral_id, client_id)
 
 
 @blp.route("/referral-partners")
@@ -58,7 +64,8 @@ def list_referrals(client_id: uuid.UUID) -> list[Referral]:
 def refer_on_platform(args: dict[str, Any], client_id: uuid.UUID) -> Referral:
     """Refer the client to another organisation on the platform; it receives the
     pseudonym code and coarse facts only."""
-    return service.refer_to_platform_organisation(db(), caller(), client_id, **args)
+    data = PlatformReferral(**args)
+    return service.refer_to_platform_organisation(db(), caller(), client_id, data)
 
 
 @blp.route("/clients/<uuid:client_id>/referrals/external", methods=["POST"])
@@ -68,7 +75,7 @@ def refer_on_platform(args: dict[str, Any], client_id: uuid.UUID) -> Referral:
 def refer_externally(args: dict[str, Any], client_id: uuid.UUID) -> Referral:
     """Record a referral to a partner off the platform: an organisation, the NRM, or a
     partner in another country (which then needs ``partner_country``)."""
-    return service.refer_externally(db(), caller(), client_id, **args)
+    return service.refer_externally(db(), caller(), client_id, ExternalReferral(**args))
 
 
 @blp.route(f"{REFERRAL}/response", methods=["POST"])
@@ -77,9 +84,8 @@ def refer_externally(args: dict[str, Any], client_id: uuid.UUID) -> Referral:
 @blp.doc(security=BEARER)
 def record_response(args: dict[str, Any], client_id: uuid.UUID, referral_id: uuid.UUID) -> Referral:
     """Record the answer of a partner off the platform (accepted or declined)."""
-    ctx = caller()
-    referral = service.get_referral(db(), ctx, referral_id, client_id)
-    return receiving.respond_to_referral(db(), ctx, referral, **args)
+    referral = _referral(client_id, referral_id)
+    return receiving.respond_to_referral(db(), caller(), referral, ReferralAnswer(**args))
 
 
 @blp.route(f"{REFERRAL}/complete", methods=["POST"])
@@ -88,9 +94,8 @@ def record_response(args: dict[str, Any], client_id: uuid.UUID, referral_id: uui
 @blp.doc(security=BEARER)
 def complete(args: dict[str, Any], client_id: uuid.UUID, referral_id: uuid.UUID) -> Referral:
     """Close an accepted referral with its outcome."""
-    ctx = caller()
-    referral = service.get_referral(db(), ctx, referral_id, client_id)
-    return service.complete_referral(db(), ctx, referral, args["outcome"].value)
+    referral = _referral(client_id, referral_id)
+    return service.complete_referral(db(), caller(), referral, args["outcome"].value)
 
 
 @blp.route(f"{REFERRAL}/cancel", methods=["POST"])
@@ -98,9 +103,7 @@ def complete(args: dict[str, Any], client_id: uuid.UUID, referral_id: uuid.UUID)
 @blp.doc(security=BEARER)
 def cancel(client_id: uuid.UUID, referral_id: uuid.UUID) -> Referral:
     """Withdraw a referral that is not finished; the receiver sees it cancelled."""
-    ctx = caller()
-    referral = service.get_referral(db(), ctx, referral_id, client_id)
-    return service.cancel_referral(db(), ctx, referral)
+    return service.cancel_referral(db(), caller(), _referral(client_id, referral_id))
 
 
 @blp.route("/referrals/incoming")
@@ -119,6 +122,6 @@ def respond(args: dict[str, Any], referral_id: uuid.UUID) -> dict[str, Any]:
     """Accept or decline a referral received; on acceptance, ``take_on`` registers the
     person as a client here under a new pseudonym code."""
     ctx = caller()
-    taken = receiving.answer_incoming(db(), ctx, referral_id, **args)
+    taken = receiving.answer_incoming(db(), ctx, referral_id, ReferralAnswer(**args))
     referral = receiving.get_incoming(db(), ctx, referral_id)
     return {"referral": referral, "client_id": taken.id if taken else None}

@@ -8,8 +8,10 @@ under a pseudonym code of this organisation's own.
 
 from __future__ import annotations
 
+import enum
 import uuid
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -25,6 +27,7 @@ from app.clients.validation import ClientFacts, ClientIntake
 from app.context import Actor
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n import N_
+from app.referrals.inputs import ANSWER_FIELDS, ReferralAnswer
 from app.referrals.models import Direction, Referral, ReferralStatus
 from app.referrals.service import (
     EXTERNAL_KINDS,
@@ -34,6 +37,7 @@ from app.referrals.service import (
 )
 from app.regions import REGION_CODES
 from app.taxonomy import ReferralSource
+from app.validation import FieldReader
 
 
 def get_incoming(session: Session, ctx: Actor, referral_id: uuid.UUID) -> Referral:
@@ -55,31 +59,35 @@ def incoming_referrals(session: Session, ctx: Actor) -> list[Referral]:
     )
 
 
+class Decision(enum.StrEnum):
+    """The answers to a referral: the statuses it may move to from ``sent``."""
+
+    accepted = ReferralStatus.accepted.value
+    declined = ReferralStatus.declined.value
+
+
 def respond_to_referral(
     session: Session,
     ctx: Actor,
     referral: Referral,
-    decision: str,
-    responded_on: date | None,
+    answer: ReferralAnswer,
+    *,
     today: date | None = None,
 ) -> Referral:
     """Accept or decline: the receiver answers an incoming referral (and the sender's row
-    follows); for a partner off the platform, the sender records the partner's answer."""
+    follows); for a partner off the platform, the sender records the partner's answer.
+    ``today``: the organisation's today unless a test fixes it."""
     require(ctx, Permission.casework)
     if referral.direction is Direction.outgoing and referral.partner_kind not in EXTERNAL_KINDS:
         raise Conflict(N_("Only the receiving organisation can answer this referral."))
     require_status(referral, ReferralStatus.sent)
-    errors: dict[str, list[str]] = {}
-    if decision not in (ReferralStatus.accepted, ReferralStatus.declined):
-        errors["decision"] = [N_("Choose to accept or decline.")]
-    if responded_on is None:
-        errors["responded_on"] = [N_("Enter the date of the answer.")]
-    elif responded_on > (today or ctx.today()):
-        errors["responded_on"] = [N_("This date is in the future.")]
-    elif responded_on < referral.sent_on:
-        errors["responded_on"] = [N_("The answer cannot come before the referral was sent.")]
-    if errors:
-        raise ValidationFailed(errors)
+    r = FieldReader(asdict(answer), ANSWER_FIELDS, today=today or ctx.today())
+    decision = r.choice("decision", Decision)
+    responded_on = r.past_day("responded_on", required=True)
+    if responded_on is not None and responded_on < referral.sent_on:
+        r.fail("responded_on", N_("The answer cannot come before the referral was sent."))
+    r.raise_if_failed()
+    assert decision is not None
     referral.status = ReferralStatus(decision)
     referral.responded_on = responded_on
     session.flush()
@@ -152,16 +160,11 @@ def _trusted_facts(carried: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def answer_incoming(
-    session: Session,
-    ctx: Actor,
-    referral_id: uuid.UUID,
-    decision: str,
-    responded_on: date | None,
-    take_on: bool = False,
+    session: Session, ctx: Actor, referral_id: uuid.UUID, answer: ReferralAnswer
 ) -> Client | None:
     """The inbox's one action: answer, and on acceptance register the person if asked."""
     referral = get_incoming(session, ctx, referral_id)
-    respond_to_referral(session, ctx, referral, decision, responded_on)
-    if take_on and referral.status is ReferralStatus.accepted:
+    respond_to_referral(session, ctx, referral, answer)
+    if answer.take_on and referral.status is ReferralStatus.accepted:
         return take_on_referral(session, ctx, referral)
     return None

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -33,12 +33,18 @@ from app.clients.models import Client
 from app.clients.service import get_client
 from app.context import Actor
 from app.db.tenancy import acting_in
-from app.errors import Conflict, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound
 from app.i18n import N_
+from app.referrals.inputs import (
+    EXTERNAL_REFERRAL_FIELDS,
+    PLATFORM_REFERRAL_FIELDS,
+    ExternalReferral,
+    PlatformReferral,
+)
 from app.referrals.models import Direction, PartnerKind, Referral, ReferralStatus
-from app.regions import COUNTRIES
 from app.taxonomy import ServiceCategory
 from app.tenants.models import Organisation
+from app.validation import CHOOSE, FieldReader
 
 #: Partners off the platform: Haven records the referral, the caseworker sends it.
 EXTERNAL_KINDS = (PartnerKind.external_organisation, PartnerKind.nrm, PartnerKind.transnational)
@@ -81,27 +87,16 @@ def carried_facts(client: Client) -> dict[str, Any]:
     return carried
 
 
-def _services(values: Iterable[str], errors: dict[str, list[str]]) -> list[str]:
-    chosen = list(dict.fromkeys(values))
-    if not chosen:
-        errors["services_requested"] = [N_("Choose at least one service.")]
-    elif any(v not in ServiceCategory.__members__ for v in chosen):
-        errors["services_requested"] = [N_("Choose services from the list.")]
-    return chosen
-
-
-def _check_common(
-    services: Iterable[str], sent_on: date | None, include_identity: bool, today: date
-) -> tuple[list[str], dict[str, list[str]]]:
-    errors: dict[str, list[str]] = {}
-    chosen = _services(services, errors)
-    if sent_on is None:
-        errors["sent_on"] = [N_("Enter the date the referral was sent.")]
-    elif sent_on > today:
-        errors["sent_on"] = [N_("This date is in the future.")]
+def _read_common(r: FieldReader, include_identity: bool) -> tuple[list[str], date | None]:
+    """The rules every referral shares: the services asked for, the day it was sent (not
+    in the future), and no identity."""
+    services = r.choices("services_requested", ServiceCategory)
+    if not services and r.ok("services_requested"):
+        r.fail("services_requested", N_("Choose at least one service."))
+    sent_on = r.past_day("sent_on", required=True)
     if include_identity:
-        errors["include_identity"] = [IDENTITY_BLOCKED]
-    return chosen, errors
+        r.fail("include_identity", IDENTITY_BLOCKED)
+    return [s.value for s in services], sent_on
 
 
 def referral_partners(session: Session, ctx: Actor) -> list[Organisation]:
@@ -116,16 +111,17 @@ def referral_partners(session: Session, ctx: Actor) -> list[Organisation]:
     )
 
 
-def _receiver(session: Session, ctx: Actor, organisation_id: uuid.UUID | None) -> Organisation:
+def _receiver(session: Session, ctx: Actor, r: FieldReader) -> Organisation | None:
+    """The organisation chosen: an unknown or disabled one is "not found" (404), like any
+    id of no organisation; none chosen, or one's own, is a message on the field."""
+    organisation_id = r.ref("organisation_id", required=True)
     if organisation_id is None:
-        raise ValidationFailed({"organisation_id": [N_("Choose an organisation from the list.")]})
+        return None
     org = session.get(Organisation, organisation_id)
     if org is None or org.disabled_at is not None:
         raise NotFound(N_("No such organisation."))
     if org.id == ctx.tenant_id:
-        raise ValidationFailed(
-            {"organisation_id": [N_("Choose another organisation than your own.")]}
-        )
+        r.fail("organisation_id", N_("Choose another organisation than your own."))
     return org
 
 
@@ -133,38 +129,21 @@ def refer_to_platform_organisation(
     session: Session,
     ctx: Actor,
     client_id: uuid.UUID,
-    organisation_id: uuid.UUID | None,
-    services_requested: Iterable[str],
-    sent_on: date | None,
+    data: PlatformReferral,
     *,
-    include_identity: bool = False,
     today: date | None = None,
 ) -> Referral:
     """Refer the client to another organisation on the platform: the outgoing row here,
-    the incoming row in the receiver's tenant. Returns the outgoing row."""
+    the incoming row in the receiver's tenant. Returns the outgoing row. ``today``: the
+    organisation's today unless a test fixes it."""
     client = get_client(session, ctx, client_id)
-    receiver = _receiver(session, ctx, organisation_id)
-    services, errors = _check_common(
-        services_requested, sent_on, include_identity, today or ctx.today()
-    )
-    if errors:
-        raise ValidationFailed(errors)
-    assert sent_on is not None and ctx.tenant_id is not None
-    carried = carried_facts(client)
-    outgoing = Referral(
-        id=uuid.uuid4(),
-        tenant_id=ctx.tenant_id,
-        exchange_id=uuid.uuid4(),
-        direction=Direction.outgoing,
-        client_id=client.id,
-        partner_kind=PartnerKind.platform_organisation,
-        partner_organisation_id=receiver.id,
-        services_requested=services,
-        carried=carried,
-        status=ReferralStatus.sent,
-        sent_on=sent_on,
-        recorded_by=ctx.user_id,
-    )
+    r = FieldReader(asdict(data), PLATFORM_REFERRAL_FIELDS, today=today or ctx.today())
+    receiver = _receiver(session, ctx, r)
+    services, sent_on = _read_common(r, data.include_identity)
+    r.raise_if_failed()
+    assert receiver is not None and sent_on is not None and ctx.tenant_id is not None
+    outgoing = _outgoing(ctx, client, PartnerKind.platform_organisation, services, sent_on)
+    outgoing.partner_organisation_id = receiver.id
     session.add(outgoing)
     session.flush()
     _deliver(session, ctx, outgoing, receiver.id)
@@ -177,6 +156,25 @@ def refer_to_platform_organisation(
         partner_kind=outgoing.partner_kind,
     )
     return outgoing
+
+
+def _outgoing(
+    ctx: Actor, client: Client, kind: PartnerKind, services: list[str], sent_on: date
+) -> Referral:
+    """The sender's row of a referral: what it asks for and what it carries."""
+    return Referral(
+        id=uuid.uuid4(),
+        tenant_id=ctx.tenant_id,
+        exchange_id=uuid.uuid4(),
+        direction=Direction.outgoing,
+        client_id=client.id,
+        partner_kind=kind,
+        services_requested=services,
+        carried=carried_facts(client),
+        status=ReferralStatus.sent,
+        sent_on=sent_on,
+        recorded_by=ctx.user_id,
+    )
 
 
 def _deliver(session: Session, ctx: Actor, outgoing: Referral, receiver_id: uuid.UUID) -> None:
@@ -212,50 +210,26 @@ def refer_externally(
     session: Session,
     ctx: Actor,
     client_id: uuid.UUID,
-    partner_kind: str,
-    partner_name: str | None,
-    partner_country: str | None,
-    services_requested: Iterable[str],
-    sent_on: date | None,
+    data: ExternalReferral,
     *,
-    include_identity: bool = False,
     today: date | None = None,
 ) -> Referral:
     """Record a referral to a partner off the platform: an organisation, the NRM, or a
     partner in another country (which then needs the country)."""
     client = get_client(session, ctx, client_id)
-    services, errors = _check_common(
-        services_requested, sent_on, include_identity, today or ctx.today()
-    )
-    kind = PartnerKind(partner_kind) if partner_kind in PartnerKind.__members__ else None
-    if kind not in EXTERNAL_KINDS:
-        errors["partner_kind"] = [N_("Choose a kind of partner from the list.")]
-    name = (partner_name or "").strip()
-    if not name or len(name) > NAME_MAX:
-        errors["partner_name"] = [N_("Enter the partner's name, at most 200 characters.")]
-    country = (partner_country or "").strip().upper() or None
-    if country is not None and country not in COUNTRIES:
-        errors["partner_country"] = [N_("Enter a two-letter ISO 3166 country code, e.g. FR.")]
-    elif country is None and kind is PartnerKind.transnational:
-        errors["partner_country"] = [N_("A transnational referral needs the partner's country.")]
-    if errors:
-        raise ValidationFailed(errors)
+    r = FieldReader(asdict(data), EXTERNAL_REFERRAL_FIELDS, today=today or ctx.today())
+    services, sent_on = _read_common(r, data.include_identity)
+    kind = r.choice("partner_kind", PartnerKind)
+    if kind is not None and kind not in EXTERNAL_KINDS:
+        r.fail("partner_kind", CHOOSE)
+    name = r.text("partner_name", NAME_MAX, required=True)
+    country = r.country("partner_country")
+    if country is None and kind is PartnerKind.transnational and r.ok("partner_country"):
+        r.fail("partner_country", N_("A transnational referral needs the partner's country."))
+    r.raise_if_failed()
     assert kind is not None and sent_on is not None
-    referral = Referral(
-        id=uuid.uuid4(),
-        tenant_id=ctx.tenant_id,
-        exchange_id=uuid.uuid4(),
-        direction=Direction.outgoing,
-        client_id=client.id,
-        partner_kind=kind,
-        partner_name=name,
-        partner_country=country,
-        services_requested=services,
-        carried=carried_facts(client),
-        status=ReferralStatus.sent,
-        sent_on=sent_on,
-        recorded_by=ctx.user_id,
-    )
+    referral = _outgoing(ctx, client, kind, services, sent_on)
+    referral.partner_name, referral.partner_country = name, country
     session.add(referral)
     session.flush()
     record_event(
@@ -329,20 +303,24 @@ def require_status(referral: Referral, *allowed: ReferralStatus) -> None:
         raise Conflict(N_("This referral is no longer in a state that allows this."))
 
 
-def complete_referral(session: Session, ctx: Actor, referral: Referral, outcome: str) -> Referral:
-    """The sender closes an accepted referral with its outcome."""
+def complete_referral(
+    session: Session, ctx: Actor, referral: Referral, outcome: str | None
+) -> Referral:
+    """The sender closes an accepted referral with its outcome (a ReferralOutcome)."""
     require(ctx, Permission.casework)
     if referral.direction is not Direction.outgoing:
         raise Conflict(N_("Only the referring organisation can close this referral."))
     require_status(referral, ReferralStatus.accepted)
-    if outcome not in ReferralOutcome.__members__:
-        raise ValidationFailed({"outcome": [N_("Choose an outcome from the list.")]})
+    r = FieldReader({"outcome": outcome}, {"outcome"})
+    chosen = r.choice("outcome", ReferralOutcome)
+    r.raise_if_failed()
+    assert chosen is not None
     referral.status = ReferralStatus.completed
-    referral.outcome = outcome
+    referral.outcome = chosen.value
     session.flush()
     mirror_to_partner(session, referral, ReferralStatus.completed)
     record_event(
-        session, ctx, AuditAction.referral_completed, "referral", referral.id, outcome=outcome
+        session, ctx, AuditAction.referral_completed, "referral", referral.id, outcome=chosen.value
     )
     return referral
 

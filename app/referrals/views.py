@@ -9,6 +9,7 @@ referral carried.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -27,8 +28,7 @@ from app.auth.permissions import Permission
 from app.auth.platform_forms import KIND_LABELS
 from app.clients.models import Client
 from app.clients.service import get_client
-from app.db.base import utcnow
-from app.errors import NotFound, ValidationFailed
+from app.errors import NotFound
 from app.i18n import N_
 from app.referrals import receiving, service
 from app.referrals.forms import (
@@ -40,9 +40,10 @@ from app.referrals.forms import (
     PlatformReferralForm,
     ResponseForm,
 )
+from app.referrals.inputs import ExternalReferral, PlatformReferral, ReferralAnswer
 from app.referrals.models import Referral
 from app.tenants.models import Organisation
-from app.web.forms import form_errors, show_errors
+from app.web.forms import Page, form_input, handle_form
 from app.web.request import actor, db, parse_uuid
 
 bp = Blueprint("referrals", __name__)
@@ -65,56 +66,52 @@ def referrals(client_id: uuid.UUID) -> str:
 
 @bp.route("/clients/<uuid:client_id>/referrals/platform", methods=["GET", "POST"])
 @requires(Permission.casework)
-def refer_on_platform(client_id: uuid.UUID) -> Response | tuple[str, int]:
+def refer_on_platform(client_id: uuid.UUID) -> Page:
     client = get_client(db(), actor(), client_id)
     form = PlatformReferralForm()
-    if form.validate_on_submit():
-        try:
-            service.refer_to_platform_organisation(
-                db(),
-                actor(),
-                client.id,
-                _organisation_id(form.organisation_id.data),
-                form.services_requested.data or [],
-                form.sent_on.data,
-                include_identity=form.include_identity.data,
-            )
-        except ValidationFailed as error:
-            show_errors(form, error)
-        else:
-            flash(_("Referral sent."))
-            return redirect(url_for("referrals.referrals", client_id=client.id))
+
+    def send() -> Referral:
+        chosen = _organisation_id(form.organisation_id.data)
+        data = replace(form_input(form, PlatformReferral), organisation_id=chosen)
+        return service.refer_to_platform_organisation(db(), actor(), client.id, data)
+
+    return handle_form(
+        form,
+        send,
+        page=lambda form: _platform_page(client, form),
+        done=_("Referral sent."),
+        then=url_for("referrals.referrals", client_id=client.id),
+    )
+
+
+def _platform_page(client: Client, form: PlatformReferralForm) -> str:
     partners = service.referral_partners(db(), actor())
     form.organisation_id.choices = [("", _("Choose an organisation"))] + [
         (str(o.id), f"{o.name} ({KIND_LABELS.get(o.kind, o.kind)})") for o in partners
     ]
-    return _form_page("referrals/refer_platform.html", client, form), form_errors(form)
+    return _form_page("referrals/refer_platform.html", client, form)
 
 
 @bp.route("/clients/<uuid:client_id>/referrals/external", methods=["GET", "POST"])
 @requires(Permission.casework)
-def refer_externally(client_id: uuid.UUID) -> Response | tuple[str, int]:
+def refer_externally(client_id: uuid.UUID) -> Page:
     client = get_client(db(), actor(), client_id)
     form = ExternalReferralForm()
-    if form.validate_on_submit():
-        try:
-            service.refer_externally(
-                db(),
-                actor(),
-                client.id,
-                form.partner_kind.data,
-                form.partner_name.data,
-                form.partner_country.data,
-                form.services_requested.data or [],
-                form.sent_on.data,
-                include_identity=form.include_identity.data,
-            )
-        except ValidationFailed as error:
-            show_errors(form, error)
-        else:
-            flash(_("Referral recorded."))
-            return redirect(url_for("referrals.referrals", client_id=client.id))
-    return _form_page("referrals/refer_external.html", client, form), form_errors(form)
+    return handle_form(
+        form,
+        lambda: service.refer_externally(
+            db(), actor(), client.id, form_input(form, ExternalReferral)
+        ),
+        page=lambda form: _form_page("referrals/refer_external.html", client, form),
+        done=_("Referral recorded."),
+        then=url_for("referrals.referrals", client_id=client.id),
+    )
+
+
+def _client_and_referral(client_id: uuid.UUID, referral_id: uuid.UUID) -> tuple[Client, Referral]:
+    """The client and one of their referrals; another organisation's either is a 404."""
+    client = get_client(db(), actor(), client_id)
+    return client, service.get_referral(db(), actor(), referral_id, client.id)
 
 
 def _organisation_id(value: str | None) -> uuid.UUID | None:
@@ -139,48 +136,42 @@ def _form_page(
 @bp.route("/clients/<uuid:client_id>/referrals/<uuid:referral_id>")
 @requires(Permission.casework)
 def referral(client_id: uuid.UUID, referral_id: uuid.UUID) -> str:
-    client = get_client(db(), actor(), client_id)
-    row = service.get_referral(db(), actor(), referral_id, client.id)
+    client, row = _client_and_referral(client_id, referral_id)
     return _detail(client, row, ResponseForm(), CompleteForm())
 
 
 @bp.route("/clients/<uuid:client_id>/referrals/<uuid:referral_id>/response", methods=["POST"])
 @requires(Permission.casework)
-def record_response(client_id: uuid.UUID, referral_id: uuid.UUID) -> Response | tuple[str, int]:
-    client = get_client(db(), actor(), client_id)
-    row = service.get_referral(db(), actor(), referral_id, client.id)
+def record_response(client_id: uuid.UUID, referral_id: uuid.UUID) -> Page:
+    client, row = _client_and_referral(client_id, referral_id)
     form = ResponseForm()
-    if form.validate_on_submit():
-        try:
-            receiving.respond_to_referral(
-                db(), actor(), row, form.decision.data or "", form.responded_on.data
-            )
-        except ValidationFailed as error:
-            show_errors(form, error)
-        else:
-            flash(_("Answer recorded."))
-            return redirect(url_for("referrals.referrals", client_id=client.id))
-    return _detail(client, row, form, CompleteForm(formdata=None)), form_errors(form)
+    return handle_form(
+        form,
+        lambda: receiving.respond_to_referral(db(), actor(), row, form_input(form, ReferralAnswer)),
+        page=lambda form: _detail(client, row, form, CompleteForm(formdata=None)),
+        done=_("Answer recorded."),
+        then=url_for("referrals.referrals", client_id=client.id),
+    )
 
 
 @bp.route("/clients/<uuid:client_id>/referrals/<uuid:referral_id>/complete", methods=["POST"])
 @requires(Permission.casework)
-def complete(client_id: uuid.UUID, referral_id: uuid.UUID) -> Response | tuple[str, int]:
-    client = get_client(db(), actor(), client_id)
-    row = service.get_referral(db(), actor(), referral_id, client.id)
+def complete(client_id: uuid.UUID, referral_id: uuid.UUID) -> Page:
+    client, row = _client_and_referral(client_id, referral_id)
     form = CompleteForm()
-    if form.validate_on_submit():
-        service.complete_referral(db(), actor(), row, form.outcome.data)
-        flash(_("Referral completed."))
-        return redirect(url_for("referrals.referrals", client_id=client.id))
-    return _detail(client, row, ResponseForm(formdata=None), form), form_errors(form)
+    return handle_form(
+        form,
+        lambda: service.complete_referral(db(), actor(), row, form.outcome.data),
+        page=lambda form: _detail(client, row, ResponseForm(formdata=None), form),
+        done=_("Referral completed."),
+        then=url_for("referrals.referrals", client_id=client.id),
+    )
 
 
 @bp.route("/clients/<uuid:client_id>/referrals/<uuid:referral_id>/cancel", methods=["POST"])
 @requires(Permission.casework)
 def cancel(client_id: uuid.UUID, referral_id: uuid.UUID) -> Response:
-    client = get_client(db(), actor(), client_id)
-    row = service.get_referral(db(), actor(), referral_id, client.id)
+    client, row = _client_and_referral(client_id, referral_id)
     if ActionForm().validate_on_submit():
         service.cancel_referral(db(), actor(), row)
         flash(_("Referral cancelled."))
@@ -195,24 +186,18 @@ def incoming() -> str:
 
 @bp.route("/referrals/incoming/<uuid:referral_id>/respond", methods=["POST"])
 @requires(Permission.casework)
-def respond(referral_id: uuid.UUID) -> Response | tuple[str, int]:
+def respond(referral_id: uuid.UUID) -> Page:
     receiving.get_incoming(db(), actor(), referral_id)  # another organisation's id: 404
     form = ResponseForm()
-    if form.validate_on_submit():
-        try:
-            taken = receiving.answer_incoming(
-                db(),
-                actor(),
-                referral_id,
-                form.decision.data or "",
-                form.responded_on.data,
-                take_on=form.take_on.data,
-            )
-        except ValidationFailed as error:
-            show_errors(form, error)
-        else:
-            return _after_taking_on(taken) if taken else _back_to_inbox(_("Answer sent."))
-    return _inbox(form, referral_id), form_errors(form)
+    return handle_form(
+        form,
+        lambda: receiving.answer_incoming(
+            db(), actor(), referral_id, form_input(form, ReferralAnswer)
+        ),
+        page=lambda form: _inbox(form, referral_id),
+        done=_answered,
+        then=_after_answer,
+    )
 
 
 @bp.route("/referrals/incoming/<uuid:referral_id>/take-on", methods=["POST"])
@@ -220,22 +205,27 @@ def respond(referral_id: uuid.UUID) -> Response | tuple[str, int]:
 def take_on(referral_id: uuid.UUID) -> Response:
     row = receiving.get_incoming(db(), actor(), referral_id)
     if ActionForm().validate_on_submit():
-        return _after_taking_on(receiving.take_on_referral(db(), actor(), row))
+        taken = receiving.take_on_referral(db(), actor(), row)
+        flash(_answered(taken))
+        return redirect(_after_answer(taken))
     return redirect(url_for("referrals.incoming"))
 
 
-def _after_taking_on(client: Client) -> Response:
-    flash(_("Registered as client %(code)s.", code=client.code))
-    return redirect(url_for("clients.overview", client_id=client.id))
+def _answered(taken: Client | None) -> str:
+    if taken is None:
+        return str(_("Answer sent."))
+    return str(_("Registered as client %(code)s.", code=taken.code))
 
 
-def _back_to_inbox(message: str) -> Response:
-    flash(message)
-    return redirect(url_for("referrals.incoming"))
+def _after_answer(taken: Client | None) -> str:
+    """The new client's page when the answer took the person on, else the inbox."""
+    if taken is None:
+        return url_for("referrals.incoming")
+    return url_for("clients.overview", client_id=taken.id)
 
 
 def _today() -> date:
-    return utcnow().date()
+    return actor().today()
 
 
 def _labels() -> dict[str, object]:

@@ -11,7 +11,7 @@ first visible one unless the view names another), never silently dropped.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from flask import flash, redirect
 from flask_babel import format_decimal
@@ -25,6 +25,7 @@ from app.i18n import translated
 from app.validation import field_names
 
 T = TypeVar("T")
+In = TypeVar("In")
 #: What a view returns: a redirect, or a page with its status.
 Page = Response | tuple[str, int]
 
@@ -42,31 +43,42 @@ def handle_form(
     to ``then``; otherwise render ``page`` with the form and its messages (200 when nothing
     was submitted, 422 when something was refused). ``done`` and ``then`` may be computed
     from the action's result (e.g. the new client's page)."""
-    ran = run_form(form, lambda: (action(),), fallback=fallback)  # boxed: None may be a result
-    if ran is not None:
-        (result,) = ran
-        if done is not None:
-            flash(done(result) if callable(done) else done)
-        return redirect(then(result) if callable(then) else then)
-    return page(form), form_errors(form)
+    result = submit(form, action, fallback=fallback)
+    if result is None:
+        return page(form), form_errors(form)
+    if done is not None:
+        flash(done(result.value) if callable(done) else done)
+    return redirect(then(result.value) if callable(then) else then)
 
 
-def run_form(form: FlaskForm, action: Callable[[], T], *, fallback: str | None = None) -> T | None:
-    """The part of :func:`handle_form` for a view that shows the result itself (a search,
-    whose answer must not reach a URL): ``action``'s result on a valid submission; None
-    when nothing was submitted or something was refused, the messages on the form."""
-    if form.validate_on_submit():
-        try:
-            return action()
-        except ValidationFailed as error:
-            show_errors(form, error, fallback)
-    return None
+class Accepted(Generic[T]):
+    """What the service returned for a submission it accepted."""
+
+    def __init__(self, value: T) -> None:
+        self.value = value
 
 
-def form_input(form: FlaskForm, kind: type[T]) -> T:
-    """The typed input object ``kind`` (a dataclass) built from the form's fields of the
-    same names: the service checks it, the form only parsed the types."""
-    return kind(**{name: form[name].data for name in field_names(kind)})
+def submit(
+    form: FlaskForm, action: Callable[[], T], *, fallback: str | None = None
+) -> Accepted[T] | None:
+    """:func:`handle_form` for a page that shows its result instead of redirecting (a
+    one-time password is shown once, never put in a URL or the session): the action's
+    result, or None when nothing was submitted or something was refused (the messages are
+    then on the form, and :func:`form_errors` gives the status)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        return Accepted(action())
+    except ValidationFailed as error:
+        show_errors(form, error, fallback)
+        return None
+
+
+def form_input(form: FlaskForm, input_type: type[In]) -> In:
+    """A service command's typed input object (a dataclass) from the form's fields of the
+    same names. Every field of the input must be on the form (KeyError otherwise), so a
+    form cannot silently leave one out."""
+    return input_type(**{name: form[name].data for name in field_names(input_type)})
 
 
 def form_errors(form: FlaskForm) -> int:

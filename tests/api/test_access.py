@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from app.auth.models import Role
+from app.referrals.inputs import PlatformReferral
 from app.referrals.service import refer_to_platform_organisation
 from tests.api.conftest import SECRET, ApiWorld, day, no_sealed_keys
 from tests.api.test_catalogue_api import MANAGER_ROUTES
@@ -91,9 +92,7 @@ def _seed_north(world: ApiWorld) -> dict[str, str]:
             session,
             ctx,
             south_client,
-            world.north.id,
-            ["accommodation"],
-            date.fromisoformat(day(-1)),
+            PlatformReferral(world.north.id, ["accommodation"], date.fromisoformat(day(-1))),
         )
     incoming = world.get(f"{API}/referrals/incoming").json
     return {

@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy import select
 
 from app.assistance.grants import create_grant, create_subtype
+from app.assistance.inputs import GrantInput, SubtypeInput
 from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.db import bind_actor
+from app.validation import typed_input
 from tests.api.conftest import SECRET, ApiWorld, day, no_sealed_keys, refused
 
 API = "/api/v1"
@@ -33,16 +35,23 @@ def _catalogue(world: ApiWorld) -> tuple[str, str]:
         grant = create_grant(
             session,
             manager,
-            {
-                "code": "AMIF-1",
-                "name": "Shelter",
-                "funder": "EU",
-                "currency": "EUR",
-                "starts_on": f"{year - 1}-01-01",
-                "ends_on": f"{year + 1}-12-31",
-            },
+            typed_input(
+                GrantInput,
+                {
+                    "code": "AMIF-1",
+                    "name": "Shelter",
+                    "funder": "EU",
+                    "currency": "EUR",
+                    "starts_on": f"{year - 1}-01-01",
+                    "ends_on": f"{year + 1}-12-31",
+                },
+            ),
         )
-        subtype = create_subtype(session, manager, {"category": "counselling", "name": "Legal"})
+        subtype = create_subtype(
+            session,
+            manager,
+            typed_input(SubtypeInput, {"category": "counselling", "name": "Legal"}),
+        )
         return str(grant.id), str(subtype.id)
 
 

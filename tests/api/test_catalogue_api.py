@@ -12,9 +12,11 @@ from typing import Any
 from sqlalchemy import select
 
 from app.assistance.grants import create_grant, create_subtype
+from app.assistance.inputs import GrantInput, SubtypeInput
 from app.audit.models import AuditEvent
 from app.auth.models import Role
 from app.db.base import utcnow
+from app.validation import typed_input
 from tests.api.conftest import ApiWorld, assert_fields, day, refused
 
 API = "/api/v1"
@@ -35,11 +37,19 @@ def _catalogue(world: ApiWorld, org: str = "north") -> dict[str, str]:
         manager = replace(ctx, roles=frozenset({Role.supervisor}))
         grant = create_grant(
             session, manager,
-            {"code": "AMIF-1", "name": "Shelter", "funder": "EU", "currency": "EUR",
-             "starts_on": TODAY - timedelta(days=30), "ends_on": TODAY + timedelta(days=30)},
+            GrantInput(code="AMIF-1", name="Shelter", funder="EU", currency="EUR",
+                       starts_on=TODAY - timedelta(days=30), ends_on=TODAY + timedelta(days=30)),
         )  # fmt: skip
-        legal = create_subtype(session, manager, {"category": "counselling", "name": "Legal"})
-        create_subtype(session, manager, {"category": "counselling", "name": "Rights"})
+        legal = create_subtype(
+            session,
+            manager,
+            typed_input(SubtypeInput, {"category": "counselling", "name": "Legal"}),
+        )
+        create_subtype(
+            session,
+            manager,
+            typed_input(SubtypeInput, {"category": "counselling", "name": "Rights"}),
+        )
         return {"grant": str(grant.id), "subtype": str(legal.id)}
 
 

@@ -159,3 +159,21 @@ def test_bad_answers_are_refused_and_store_nothing(world: ApiWorld) -> None:
         "responded_on",
         org="south",
     )
+
+
+def test_a_partner_name_with_a_nul_or_a_lone_surrogate_is_refused(world: ApiWorld) -> None:
+    """Text no database column can hold is a 422 on the field, not a 500 (PostgreSQL
+    refuses a NUL in text) nor a name stored with a control character."""
+    cid = str(world.client_of())
+    body = {"partner_kind": "nrm", "services_requested": ["legal"], "sent_on": day()}
+    for name in ("a\u0000b", "a\ud800b", "a\u001bb"):
+        found = refused(
+            world,
+            "POST",
+            f"{API}/clients/{cid}/referrals/external",
+            {**body, "partner_name": name},
+            "partner_name",
+        )
+        assert found["fields"]["partner_name"] == [
+            "This text contains characters that are not allowed."
+        ]

@@ -6,9 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from app.assistance import grants
+from app.assistance.inputs import GrantInput, SubtypeInput
 from app.assistance.models import Grant
 from app.db import bind_actor
 from app.errors import Forbidden, ValidationFailed
+from app.validation import typed_input
 
 GRANT = {
     "code": "AMIF-2026-17",
@@ -22,11 +24,15 @@ GRANT = {
 
 
 def test_admin_and_supervisor_create_grants_caseworkers_do_not(in_north, orgs):
-    grant = grants.create_grant(in_north, orgs.north_admin, GRANT)
+    grant = grants.create_grant(in_north, orgs.north_admin, typed_input(GrantInput, GRANT))
     assert grant.currency == "EUR" and grant.budget == 120000
-    grants.create_grant(in_north, orgs.north_supervisor, {**GRANT, "code": "B"})
+    grants.create_grant(
+        in_north, orgs.north_supervisor, typed_input(GrantInput, {**GRANT, "code": "B"})
+    )
     with pytest.raises(Forbidden):
-        grants.create_grant(in_north, orgs.north_worker, {**GRANT, "code": "C"})
+        grants.create_grant(
+            in_north, orgs.north_worker, typed_input(GrantInput, {**GRANT, "code": "C"})
+        )
     assert [g.code for g in grants.list_grants(in_north, orgs.north_worker)] == [
         "AMIF-2026-17",
         "B",
@@ -47,35 +53,49 @@ def test_admin_and_supervisor_create_grants_caseworkers_do_not(in_north, orgs):
 )
 def test_grant_rules(change, field, in_north, orgs):
     with pytest.raises(ValidationFailed) as caught:
-        grants.create_grant(in_north, orgs.north_admin, {**GRANT, **change})
+        grants.create_grant(
+            in_north, orgs.north_admin, typed_input(GrantInput, {**GRANT, **change})
+        )
     assert field in caught.value.fields
     assert in_north.scalars(select(Grant)).all() == []
 
 
 def test_grant_codes_are_unique_per_organisation(in_north, db, orgs):
-    grants.create_grant(in_north, orgs.north_admin, GRANT)
+    grants.create_grant(in_north, orgs.north_admin, typed_input(GrantInput, GRANT))
     with pytest.raises(ValidationFailed):
-        grants.create_grant(in_north, orgs.north_admin, GRANT)
+        grants.create_grant(in_north, orgs.north_admin, typed_input(GrantInput, GRANT))
     bind_actor(db, orgs.south.id, None)
     south_admin = orgs.ctx(orgs.south, "org_admin")
-    grants.create_grant(db, south_admin, GRANT)  # the same code in another organisation
+    grants.create_grant(
+        db, south_admin, typed_input(GrantInput, GRANT)
+    )  # the same code in another organisation
     assert len(grants.list_grants(db, south_admin)) == 1
 
 
 def test_service_types(in_north, db, orgs):
     subtype = grants.create_subtype(
-        in_north, orgs.north_supervisor, {"category": "accommodation", "name": "Emergency"}
+        in_north,
+        orgs.north_supervisor,
+        typed_input(SubtypeInput, {"category": "accommodation", "name": "Emergency"}),
     )
     assert subtype.category == "accommodation"
     with pytest.raises(ValidationFailed):
         grants.create_subtype(
-            in_north, orgs.north_supervisor, {"category": "accommodation", "name": "Emergency"}
+            in_north,
+            orgs.north_supervisor,
+            typed_input(SubtypeInput, {"category": "accommodation", "name": "Emergency"}),
         )
     with pytest.raises(ValidationFailed) as caught:
-        grants.create_subtype(in_north, orgs.north_admin, {"category": "spa", "name": ""})
+        grants.create_subtype(
+            in_north, orgs.north_admin, typed_input(SubtypeInput, {"category": "spa", "name": ""})
+        )
     assert set(caught.value.fields) == {"category", "name"}
     with pytest.raises(Forbidden):
-        grants.create_subtype(in_north, orgs.north_worker, {"category": "legal", "name": "x"})
+        grants.create_subtype(
+            in_north,
+            orgs.north_worker,
+            typed_input(SubtypeInput, {"category": "legal", "name": "x"}),
+        )
     assert grants.list_subtypes(in_north, orgs.north_worker) == [subtype]
     bind_actor(db, orgs.south.id, None)
     assert grants.list_subtypes(db, orgs.south_worker) == []

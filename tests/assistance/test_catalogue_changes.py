@@ -10,11 +10,20 @@ import pytest
 from sqlalchemy import select
 
 from app.assistance import grants, service
+from app.assistance.inputs import (
+    Changes,
+    CorrectionInput,
+    GrantInput,
+    ServiceInput,
+    SubtypeInput,
+    SubtypeRename,
+)
 from app.assistance.models import AssistanceRecord, Grant, ServiceSubtype
 from app.audit.models import AuditEvent
 from app.db import bind_actor
 from app.db.base import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.validation import typed_input
 
 TODAY = utcnow().date()
 GRANT = {
@@ -37,12 +46,14 @@ def north_client(orgs, make_client):
 
 @pytest.fixture
 def grant(north_client, in_north, orgs):
-    return grants.create_grant(in_north, orgs.north_admin, GRANT)
+    return grants.create_grant(in_north, orgs.north_admin, typed_input(GrantInput, GRANT))
 
 
 @pytest.fixture
 def subtype(north_client, in_north, orgs):
-    return grants.create_subtype(in_north, orgs.north_admin, {"category": "legal", "name": "Aid"})
+    return grants.create_subtype(
+        in_north, orgs.north_admin, typed_input(SubtypeInput, {"category": "legal", "name": "Aid"})
+    )
 
 
 @pytest.fixture
@@ -52,10 +63,10 @@ def charged(north_client, in_north, orgs, grant, subtype):
     for started, ended in ((10, None), (5, 1)):
         service.record_service(
             in_north, orgs.north_worker, north_client,
-            {"category": "legal", "started_on": TODAY - timedelta(days=started),
-             "ended_on": None if ended is None else TODAY - timedelta(days=ended),
-             "quantity": 1, "language": "ru", "interpreter_used": False,
-             "grant_id": grant.id, "subtype_id": subtype.id},
+            ServiceInput(category="legal", started_on=TODAY - timedelta(days=started),
+                         ended_on=None if ended is None else TODAY - timedelta(days=ended),
+                         quantity=Decimal(1), language="ru", interpreter_used=False,
+                         grant_id=grant.id, subtype_id=subtype.id),
         )  # fmt: skip
 
 
@@ -65,7 +76,10 @@ def events(db, action):
 
 def test_managers_correct_a_grant_and_the_audit_names_fields_only(in_north, orgs, grant):
     done = grants.correct_grant(
-        in_north, orgs.north_supervisor, grant.id, {"code": "AMIF-2026-18", "budget": None}
+        in_north,
+        orgs.north_supervisor,
+        grant.id,
+        Changes.sent(GrantInput, {"code": "AMIF-2026-18", "budget": None}),
     )
     assert done.changed == ("budget", "code")
     assert (grant.code, grant.budget, grant.name) == ("AMIF-2026-18", None, "Shelter places")
@@ -77,15 +91,24 @@ def test_managers_correct_a_grant_and_the_audit_names_fields_only(in_north, orgs
 
 def test_nothing_changed_writes_nothing(in_north, orgs, grant):
     same = {"code": " AMIF-2026-17 ", "budget": "120000.00", "currency": "eur"}
-    assert grants.correct_grant(in_north, orgs.north_admin, grant.id, same).changed == ()
+    assert (
+        grants.correct_grant(
+            in_north, orgs.north_admin, grant.id, Changes.sent(GrantInput, same)
+        ).changed
+        == ()
+    )
     assert events(in_north, "grant.updated") == []
 
 
 def test_caseworkers_cannot_correct_or_delete(in_north, orgs, grant, subtype):
     for call in (
-        lambda: grants.correct_grant(in_north, orgs.north_worker, grant.id, {"name": "x"}),
+        lambda: grants.correct_grant(
+            in_north, orgs.north_worker, grant.id, Changes.sent(GrantInput, {"name": "x"})
+        ),
         lambda: grants.delete_grant(in_north, orgs.north_worker, grant.id),
-        lambda: grants.rename_subtype(in_north, orgs.north_worker, subtype.id, {"name": "x"}),
+        lambda: grants.rename_subtype(
+            in_north, orgs.north_worker, subtype.id, typed_input(SubtypeRename, {"name": "x"})
+        ),
         lambda: grants.delete_subtype(in_north, orgs.north_worker, subtype.id),
     ):
         with pytest.raises(Forbidden):
@@ -108,24 +131,37 @@ def test_caseworkers_cannot_correct_or_delete(in_north, orgs, grant, subtype):
 )
 def test_correction_applies_the_rules_of_creation(change, field, in_north, orgs, grant):
     with pytest.raises(ValidationFailed) as caught:
-        grants.correct_grant(in_north, orgs.north_admin, grant.id, {"name": "New", **change})
+        grants.correct_grant(
+            in_north,
+            orgs.north_admin,
+            grant.id,
+            Changes.sent(GrantInput, {"name": "New", **change}),
+        )
     assert field in caught.value.fields
     assert grant.name == "Shelter places"
     assert events(in_north, "grant.updated") == []
 
 
 def test_a_code_taken_by_another_grant_is_refused_its_own_is_not(in_north, orgs, grant):
-    other = grants.create_grant(in_north, orgs.north_admin, {**GRANT, "code": "OTHER"})
+    other = grants.create_grant(
+        in_north, orgs.north_admin, typed_input(GrantInput, {**GRANT, "code": "OTHER"})
+    )
     with pytest.raises(ValidationFailed) as caught:
-        grants.correct_grant(in_north, orgs.north_admin, other.id, {"code": "AMIF-2026-17"})
+        grants.correct_grant(
+            in_north, orgs.north_admin, other.id, Changes.sent(GrantInput, {"code": "AMIF-2026-17"})
+        )
     assert caught.value.fields["code"] == ["Another grant has this code."]
-    grants.correct_grant(in_north, orgs.north_admin, grant.id, {"code": "AMIF-2026-17"})
+    grants.correct_grant(
+        in_north, orgs.north_admin, grant.id, Changes.sent(GrantInput, {"code": "AMIF-2026-17"})
+    )
 
 
 def test_new_dates_must_cover_the_services_charged(in_north, orgs, grant, charged):
     narrower = {"starts_on": TODAY - timedelta(days=4), "ends_on": TODAY - timedelta(days=2)}
     with pytest.raises(ValidationFailed) as caught:
-        grants.correct_grant(in_north, orgs.north_admin, grant.id, narrower)
+        grants.correct_grant(
+            in_north, orgs.north_admin, grant.id, Changes.sent(GrantInput, narrower)
+        )
     # Counts only: 2 services start before the new start; the period ends after the new end.
     assert caught.value.fields == {
         "starts_on": ["Services charged to this grant before this date:", "2"],
@@ -134,19 +170,33 @@ def test_new_dates_must_cover_the_services_charged(in_north, orgs, grant, charge
     assert grant.starts_on == GRANT["starts_on"]
     # Up to the services' own dates is fine.
     fits = {"starts_on": TODAY - timedelta(days=10), "ends_on": TODAY - timedelta(days=1)}
-    assert grants.correct_grant(in_north, orgs.north_admin, grant.id, fits).changed == (
+    assert grants.correct_grant(
+        in_north, orgs.north_admin, grant.id, Changes.sent(GrantInput, fits)
+    ).changed == (
         "ends_on",
         "starts_on",
     )
 
 
 def test_rename_a_subtype_unique_within_its_category(in_north, orgs, subtype, charged):
-    grants.create_subtype(in_north, orgs.north_admin, {"category": "legal", "name": "Court"})
-    grants.create_subtype(in_north, orgs.north_admin, {"category": "medical", "name": "Dental"})
+    grants.create_subtype(
+        in_north,
+        orgs.north_admin,
+        typed_input(SubtypeInput, {"category": "legal", "name": "Court"}),
+    )
+    grants.create_subtype(
+        in_north,
+        orgs.north_admin,
+        typed_input(SubtypeInput, {"category": "medical", "name": "Dental"}),
+    )
     with pytest.raises(ValidationFailed) as caught:
-        grants.rename_subtype(in_north, orgs.north_admin, subtype.id, {"name": "Court"})
+        grants.rename_subtype(
+            in_north, orgs.north_admin, subtype.id, typed_input(SubtypeRename, {"name": "Court"})
+        )
     assert caught.value.fields == {"name": ["This category already has a type of this name."]}
-    done = grants.rename_subtype(in_north, orgs.north_supervisor, subtype.id, {"name": "Dental"})
+    done = grants.rename_subtype(
+        in_north, orgs.north_supervisor, subtype.id, typed_input(SubtypeRename, {"name": "Dental"})
+    )
     assert done.changed == ("name",) and subtype.name == "Dental"
     [event] = events(in_north, "service_subtype.updated")
     assert event.details == {"fields": ["name"]}
@@ -159,7 +209,9 @@ def test_rename_a_subtype_unique_within_its_category(in_north, orgs, subtype, ch
 )
 def test_rename_refuses_bad_input(change, in_north, orgs, subtype):
     with pytest.raises(ValidationFailed):
-        grants.rename_subtype(in_north, orgs.north_admin, subtype.id, change)
+        grants.rename_subtype(
+            in_north, orgs.north_admin, subtype.id, typed_input(SubtypeRename, change)
+        )
     assert (subtype.category, subtype.name) == ("legal", "Aid")
     assert events(in_north, "service_subtype.updated") == []
 
@@ -189,9 +241,13 @@ def test_another_organisations_ids_are_not_found(db, in_north, orgs, grant, subt
     bind_actor(db, orgs.south.id, None)
     south_admin = orgs.ctx(orgs.south, "org_admin")
     for call in (
-        lambda: grants.correct_grant(db, south_admin, grant.id, {"name": "Mine"}),
+        lambda: grants.correct_grant(
+            db, south_admin, grant.id, Changes.sent(GrantInput, {"name": "Mine"})
+        ),
         lambda: grants.delete_grant(db, south_admin, grant.id),
-        lambda: grants.rename_subtype(db, south_admin, subtype.id, {"name": "Mine"}),
+        lambda: grants.rename_subtype(
+            db, south_admin, subtype.id, typed_input(SubtypeRename, {"name": "Mine"})
+        ),
         lambda: grants.retire_subtype(db, south_admin, subtype.id, True),
         lambda: grants.delete_subtype(db, south_admin, subtype.id),
         lambda: grants.delete_grant(db, south_admin, uuid.uuid4()),
@@ -232,17 +288,25 @@ def test_a_retired_subtype_is_refused_for_new_records_and_kept_by_old_ones(
     new = {"category": "legal", "started_on": TODAY, "quantity": 1, "language": "ru",
            "interpreter_used": False, "subtype_id": subtype.id}  # fmt: skip
     with pytest.raises(ValidationFailed) as caught:
-        service.record_service(in_north, orgs.north_worker, north_client, new)
+        service.record_service(
+            in_north, orgs.north_worker, north_client, typed_input(ServiceInput, new)
+        )
     assert caught.value.fields == {"subtype_id": ["This service type is no longer offered."]}
     # A record made with it can still be corrected without choosing another type.
     old = in_north.scalars(select(AssistanceRecord)).first()
     fixed = corrections.correct_service(
-        in_north, orgs.north_worker, north_client, old.id, {"quantity": 2}
+        in_north,
+        orgs.north_worker,
+        north_client,
+        old.id,
+        Changes.sent(CorrectionInput, {"quantity": 2}),
     )
     assert fixed.changed == ("quantity",) and fixed.record.subtype_id == subtype.id
 
     grants.retire_subtype(in_north, orgs.north_admin, subtype.id, False)
-    assert service.record_service(in_north, orgs.north_worker, north_client, new).subtype_id
+    assert service.record_service(
+        in_north, orgs.north_worker, north_client, typed_input(ServiceInput, new)
+    ).subtype_id
     assert [len(events(in_north, f"service_subtype.{a}")) for a in ("retired", "reinstated")] == [
         1,
         1,
@@ -258,8 +322,14 @@ def test_creating_a_grant_or_a_type_is_audited_without_values(in_north, orgs, gr
 
 def test_a_budget_beyond_what_the_column_holds_is_refused(in_north, orgs, north_client):
     with pytest.raises(ValidationFailed) as caught:
-        grants.create_grant(in_north, orgs.north_admin, {**GRANT, "budget": "1000000000000"})
+        grants.create_grant(
+            in_north,
+            orgs.north_admin,
+            typed_input(GrantInput, {**GRANT, "budget": "1000000000000"}),
+        )
     assert list(caught.value.fields) == ["budget"]
-    made = grants.create_grant(in_north, orgs.north_admin, {**GRANT, "budget": "999999999999.99"})
+    made = grants.create_grant(
+        in_north, orgs.north_admin, typed_input(GrantInput, {**GRANT, "budget": "999999999999.99"})
+    )
     in_north.flush()
     assert made.budget == Decimal("999999999999.99")

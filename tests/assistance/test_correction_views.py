@@ -181,7 +181,7 @@ def test_removal_asks_for_a_reason_then_deletes(client, db, world, north_record)
     token = csrf_from(client, url)
     missing = client.post(url, data={"csrf_token": token, "remove": "Remove"})
     assert missing.status_code == 422
-    assert "Choose why this record is removed." in missing.get_data(as_text=True)
+    assert "Choose a value from the list." in missing.get_data(as_text=True)
     assert 'aria-describedby="reason-error"' in missing.get_data(as_text=True)
     bogus = client.post(url, data={"csrf_token": token, "reason": "bored"})
     assert bogus.status_code == 422

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from app.assistance import corrections, group, service
+from app.assistance.inputs import Changes, CorrectionInput, ServiceInput
 from app.assistance.models import AssistanceRecord
 from app.audit.models import AuditEvent
 from app.clients.models import Client
@@ -31,7 +32,9 @@ def recorded(in_north, orgs, make_client):
 
 
 def correct(session, ctx, record, **changes):
-    return corrections.correct_service(session, ctx, record.client_id, record.id, changes)
+    return corrections.correct_service(
+        session, ctx, record.client_id, record.id, Changes.sent(CorrectionInput, changes)
+    )
 
 
 def refused(session, ctx, record, **changes) -> dict[str, list[str]]:
@@ -185,7 +188,11 @@ def test_a_record_of_another_client_is_not_found(in_north, orgs, make_client):
     record = service.record_service(in_north, orgs.north_worker, client_id, fields())
     for attempt in (
         lambda: corrections.correct_service(
-            in_north, orgs.north_worker, other, record.id, {"quantity": 2}
+            in_north,
+            orgs.north_worker,
+            other,
+            record.id,
+            Changes.sent(CorrectionInput, {"quantity": 2}),
         ),
         lambda: corrections.remove_service(
             in_north, orgs.north_worker, other, record.id, "wrong_client"
@@ -205,7 +212,11 @@ def test_another_organisations_records_are_not_found(in_north, orgs, make_client
     south_record = uuid.uuid4()  # any id: the client alone is not found
     with pytest.raises(NotFound):
         corrections.correct_service(
-            in_north, orgs.north_worker, foreign, south_record, {"quantity": 2}
+            in_north,
+            orgs.north_worker,
+            foreign,
+            south_record,
+            Changes.sent(CorrectionInput, {"quantity": 2}),
         )
     with pytest.raises(NotFound):
         corrections.remove_service(in_north, orgs.north_worker, foreign, south_record, "duplicate")
@@ -228,8 +239,8 @@ def test_removal_deletes_the_record_and_logs_the_reason_only(in_north, orgs, rec
 @pytest.mark.parametrize(
     ("reason", "message"),
     [
-        (None, "Choose why this record is removed."),
-        ("", "Choose why this record is removed."),
+        (None, "Choose a value from the list."),
+        ("", "Choose a value from the list."),
         ("bored", "Choose a value from the list."),
     ],
 )
@@ -245,8 +256,8 @@ def test_removal_needs_a_reason_from_the_list(in_north, orgs, recorded, reason, 
 def test_group_records_are_corrected_and_removed_one_by_one(in_north, orgs, make_client):
     ids = [make_client(orgs.north, code) for code in ("K7-MORA-42", "B2-DALU-17", "C3-VERA-11")]
     first, second, third = group.record_group_service(
-        in_north, orgs.north_worker, ids, {"category": "material", "started_on": DAY,
-                                          "quantity": 1, "notes": "Blankets"}
+        in_north, orgs.north_worker, ids,
+        ServiceInput(category="material", started_on=DAY, quantity=Decimal(1), notes="Blankets"),
     )  # fmt: skip
     correct(in_north, orgs.north_worker, first, quantity=3)
     corrections.remove_service(in_north, orgs.north_worker, ids[1], second.id, "wrong_client")

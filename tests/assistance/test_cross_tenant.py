@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from app.assistance import grants, service
+from app.assistance.inputs import GrantInput, ServiceInput, SubtypeInput
 from app.assistance.models import AssistanceRecord, Grant, ServiceSubtype
 from app.audit.models import AuditEvent
 from app.auth.models import Role
@@ -17,6 +19,7 @@ from app.clients.models import AnonymousContact
 from app.context import Actor
 from app.db import bind_actor
 from app.db.base import utcnow
+from app.validation import typed_input
 from tests.assistance.conftest import stored
 from tests.assistance.test_views import FORM
 from tests.conftest import csrf_from, sign_in
@@ -32,15 +35,17 @@ def north_data(db, world, make_client):
     today = utcnow().date()
     grant = grants.create_grant(
         db, admin,
-        {"code": "NORTH-1", "name": "North shelter", "funder": "EU",
-         "starts_on": date(today.year, 1, 1), "ends_on": date(today.year, 12, 31),
-         "currency": "EUR"},
+        GrantInput(code="NORTH-1", name="North shelter", funder="EU",
+                   starts_on=date(today.year, 1, 1), ends_on=date(today.year, 12, 31),
+                   currency="EUR"),
     )  # fmt: skip
-    subtype = grants.create_subtype(db, admin, {"category": "counselling", "name": "Rights"})
+    subtype = grants.create_subtype(
+        db, admin, typed_input(SubtypeInput, {"category": "counselling", "name": "Rights"})
+    )
     record = service.record_service(
         db, admin, client_id,
-        {"category": "counselling", "started_on": today, "quantity": 1, "language": "ru",
-         "interpreter_used": False, "notes": "north secret", "grant_id": grant.id},
+        ServiceInput(category="counselling", started_on=today, quantity=Decimal(1), language="ru",
+                     interpreter_used=False, notes="north secret", grant_id=grant.id),
     )  # fmt: skip
     db.add(AnonymousContact(tenant_id=world.north.id, occurred_on=today, channel="phone"))
     db.commit()
@@ -91,9 +96,7 @@ def test_revealing_foreign_notes_is_not_found(client, db, world, north_data, mak
         assert "north secret" not in response.get_data(as_text=True)
     north_unchanged(db, world)
     bind_actor(db, world.south.id, None)
-    assert (
-        db.scalars(select(AuditEvent).where(AuditEvent.action == "service.revealed")).all() == []
-    )
+    assert db.scalars(select(AuditEvent).where(AuditEvent.action == "service.revealed")).all() == []
 
 
 def test_foreign_grant_and_subtype_ids_are_refused(client, db, world, north_data, make_client):

@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from app.assistance import group
+from app.assistance.inputs import ServiceInput
 from app.assistance.models import AssistanceRecord
 from app.errors import NotFound, ValidationFailed
+from app.validation import typed_input
 
 SHELTER = {"category": "accommodation", "started_on": date(2026, 3, 2), "quantity": 1}
 
@@ -18,7 +20,10 @@ SHELTER = {"category": "accommodation", "started_on": date(2026, 3, 2), "quantit
 def test_one_record_per_client_sharing_a_group(in_north, orgs, make_client):
     ids = [make_client(orgs.north, code) for code in ("K7-MORA-42", "B2-DALU-17", "C3-PITO-05")]
     records = group.record_group_service(
-        in_north, orgs.north_worker, ids, {**SHELTER, "notes": "raid at the farm"}
+        in_north,
+        orgs.north_worker,
+        ids,
+        typed_input(ServiceInput, {**SHELTER, "notes": "raid at the farm"}),
     )
     assert sorted(r.client_id for r in records) == sorted(ids)
     assert len({r.group_id for r in records}) == 1 and records[0].group_id is not None
@@ -31,7 +36,9 @@ def test_one_unknown_or_foreign_client_and_nothing_is_stored(in_north, orgs, mak
     theirs = make_client(orgs.south, "B2-DALU-17")
     for bad in (theirs, uuid.uuid4()):
         with pytest.raises(NotFound):
-            group.record_group_service(in_north, orgs.north_worker, [mine, bad], SHELTER)
+            group.record_group_service(
+                in_north, orgs.north_worker, [mine, bad], typed_input(ServiceInput, SHELTER)
+            )
     assert in_north.scalars(select(AssistanceRecord)).all() == []
 
 
@@ -39,12 +46,17 @@ def test_bad_fields_store_nothing_for_anyone(in_north, orgs, make_client):
     ids = [make_client(orgs.north, code) for code in ("K7-MORA-42", "B2-DALU-17")]
     with pytest.raises(ValidationFailed) as caught:
         group.record_group_service(
-            in_north, orgs.north_worker, ids, {**SHELTER, "quantity": -3, "unit": "nights"}
+            in_north,
+            orgs.north_worker,
+            ids,
+            typed_input(ServiceInput, {**SHELTER, "quantity": -3, "unit": "nights"}),
         )
     assert "quantity" in caught.value.fields
     assert in_north.scalars(select(AssistanceRecord)).all() == []
     with pytest.raises(ValidationFailed):
-        group.record_group_service(in_north, orgs.north_worker, [], SHELTER)
+        group.record_group_service(
+            in_north, orgs.north_worker, [], typed_input(ServiceInput, SHELTER)
+        )
 
 
 def test_find_clients_by_code_or_id_reports_lines_not_values(in_north, orgs, make_client):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ import pytest
 from sqlalchemy import event, select
 
 from app.assistance import service
+from app.assistance.inputs import ServiceInput
 from app.assistance.models import AssistanceRecord, Grant, ServiceSubtype
 from app.audit.models import AuditEvent
 from app.cases.models import Case
@@ -17,11 +19,12 @@ from app.db import bind_actor
 from app.db.base import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.taxonomy import ServiceOutcome, ServiceUnit
+from app.validation import typed_input
 
 DAY = date(2026, 3, 2)
 
 
-def fields(**over: object) -> dict[str, object]:
+def fields(**over: object) -> ServiceInput:
     base: dict[str, object] = {
         "category": "counselling",
         "started_on": DAY,
@@ -30,7 +33,7 @@ def fields(**over: object) -> dict[str, object]:
         "interpreter_used": False,
     }
     base.update(over)
-    return {k: v for k, v in base.items() if v is not None}
+    return typed_input(ServiceInput, {k: v for k, v in base.items() if v is not None})
 
 
 def problems(session, ctx, client_id, **over: object) -> dict[str, list[str]]:
@@ -80,7 +83,7 @@ def test_links_the_clients_open_case_only(in_north, orgs, make_client):
 def test_missing_required_fields(in_north, orgs, make_client):
     client_id = make_client(orgs.north, "K7-MORA-42")
     with pytest.raises(ValidationFailed) as caught:
-        service.record_service(in_north, orgs.north_worker, client_id, {})
+        service.record_service(in_north, orgs.north_worker, client_id, ServiceInput())
     assert {"category", "started_on", "quantity"} <= set(caught.value.fields)
     assert in_north.scalars(select(AssistanceRecord)).all() == []
 
@@ -107,8 +110,7 @@ def test_language_and_interpreter_flag_required_for(category, in_north, orgs, ma
     client_id = make_client(orgs.north, "K7-MORA-42")
     errors = problems(in_north, orgs.north_worker, client_id, category=category, language="")
     assert list(errors) == ["language"]
-    raw = fields(category=category)
-    del raw["interpreter_used"]
+    raw = replace(fields(category=category), interpreter_used=None)
     with pytest.raises(ValidationFailed) as caught:
         service.record_service(in_north, orgs.north_worker, client_id, raw)
     assert list(caught.value.fields) == ["interpreter_used"]
@@ -116,7 +118,7 @@ def test_language_and_interpreter_flag_required_for(category, in_north, orgs, ma
 
 def test_language_not_required_for_material_help(in_north, orgs, make_client):
     client_id = make_client(orgs.north, "K7-MORA-42")
-    raw = {"category": "material", "started_on": DAY, "quantity": 2}
+    raw = ServiceInput(category="material", started_on=DAY, quantity=Decimal(2))
     record = service.record_service(in_north, orgs.north_worker, client_id, raw)
     assert record.language is None and record.unit == ServiceUnit.items
 
@@ -326,6 +328,8 @@ def test_recording_costs_few_queries(app, in_north, orgs, make_client):
 def test_a_number_far_out_of_range_is_a_field_message(huge, in_north, orgs, make_client):
     client_id = make_client(orgs.north, "K7-MORA-42")
     found = problems(in_north, orgs.north_worker, client_id, quantity=huge, cost=huge)
-    assert found["quantity"] == found["cost"] == [
-        "Enter a number with at most two decimals, within range."
-    ]
+    assert (
+        found["quantity"]
+        == found["cost"]
+        == ["Enter a number with at most two decimals, within range."]
+    )

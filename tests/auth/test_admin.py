@@ -2,11 +2,16 @@
 
 import uuid
 
+import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.auth.models import Membership, RoleGrant, UserSession
+from app.auth import service
+from app.auth.forms import InviteForm
+from app.auth.inputs import INVITATION_FIELDS
+from app.auth.models import Membership, RoleGrant, User, UserSession
 from app.db import bind_actor
+from app.errors import ValidationFailed
 from tests.conftest import csrf_from, sign_in
 
 
@@ -100,6 +105,17 @@ def test_invite_with_bad_input_stores_nothing(client, factory, db):
         },
     )
     assert unknown_role.status_code == 422
+    nul = client.post(
+        "/admin/members/invite",
+        data={
+            "email": "ok\u0000@north.org",
+            "display_name": "X\u0000",
+            "roles": ["caseworker"],
+            "csrf_token": token,
+        },
+    )
+    assert nul.status_code == 422
+    assert "characters that are not allowed" in nul.get_data(as_text=True)
     bind_actor(db, north.id, None)
     assert db.scalar(select(func.count()).select_from(Membership)) == 2
 
@@ -166,3 +182,27 @@ def test_person_in_two_organisations_switches_between_them(client, factory):
     )
     page = client.get("/").get_data(as_text=True)
     assert "South" in page and "Reports" in page and "Casework" not in page
+
+
+@pytest.mark.parametrize(
+    ("email", "name", "field"),
+    [
+        ("lead@example.org", "Le\u0000ad", "display_name"),
+        ("lead@example.org", "Le\ud800ad", "display_name"),
+        ("le\u0000ad@example.org", "Lead", "email"),
+        ("lead@example.org", "x" * 121, "display_name"),
+        ("lead", "Lead", "email"),
+    ],
+)
+def test_an_account_with_text_no_column_can_hold_is_refused(db, email, name, field):
+    before = db.scalar(select(func.count()).select_from(User))
+    with pytest.raises(ValidationFailed) as caught:
+        service.create_user(db, email, name)
+    assert list(caught.value.fields) == [field]
+    assert db.scalar(select(func.count()).select_from(User)) == before
+
+
+def test_the_invitation_form_declares_the_invitations_fields(app):
+    with app.test_request_context():
+        declared = {f.name for f in InviteForm(meta={"csrf": False})}
+    assert declared == INVITATION_FIELDS

@@ -40,6 +40,13 @@ def test_unknown_account_gets_the_same_answer(client, factory):
     assert "Wrong e-mail address or password." in response.get_data(as_text=True)
 
 
+def test_an_address_with_a_nul_gets_the_same_answer_not_a_500(client):
+    """PostgreSQL refuses a NUL in a query's text: it never reaches one."""
+    response = _post_sign_in(client, "nobody\u0000@example.org", PASSWORD)
+    assert response.status_code == 401
+    assert "Wrong e-mail address or password." in response.get_data(as_text=True)
+
+
 def test_missing_csrf_token_is_refused_and_nothing_written(client, factory, db):
     org = factory.organisation("north")
     person = factory.person("cw@example.org", {org: {"caseworker"}})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.assistance.inputs import ServiceInput
 from app.assistance.service import record_service
 from app.cases.children import update_child_details
 from app.cases.inputs import CaseOpening, ChildModule, RiskInput
@@ -14,6 +15,7 @@ from app.cases.service import open_case
 from app.clients import service
 from app.key_admin import maintenance, verify
 from app.keys.sealed import sealed_tables
+from app.validation import typed_input
 from tests.clients.conftest import intake
 
 
@@ -55,7 +57,10 @@ def test_status_and_verify_open_values_of_every_sealed_table(work, casework) -> 
             session,
             ctx,
             client.id,
-            {**fields, "language": "uk", "interpreter_used": False, "notes": "calm"},
+            typed_input(
+                ServiceInput,
+                {**fields, "language": "uk", "interpreter_used": False, "notes": "calm"},
+            ),
         )
         risk_id, case_id = risk.id, case.id
     with work(casework.north) as (session, _ctx):
@@ -119,8 +124,8 @@ def test_erasure_clears_the_clients_sealed_values_in_every_table(work, casework)
         )
         fields = {"category": "counselling", "started_on": date(2026, 1, 6), "quantity": 1,
                   "language": "uk", "interpreter_used": False, "notes": "calm"}  # fmt: skip
-        record_service(session, ctx, client.id, fields)
-        record_service(session, ctx, other.id, fields)
+        record_service(session, ctx, client.id, typed_input(ServiceInput, fields))
+        record_service(session, ctx, other.id, typed_input(ServiceInput, fields))
         service.erase_client(session, ctx, client.id)
         client_id, other_id = client.id, other.id
     with work(casework.north) as (session, _ctx):

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app.clients.models import Client
 from app.referrals import service
+from app.referrals.inputs import PlatformReferral
 from app.referrals.models import Referral
 from tests.claims.conftest import SECRET_NAME, SECRET_PHONE
 from tests.conftest import csrf_from, sign_in
@@ -45,9 +46,8 @@ def _platform(world, token, **values):
 
 def _sent(work, world, client_id):
     with work(world.north) as (session, ctx):
-        row = service.refer_to_platform_organisation(
-            session, ctx, client_id, world.south.id, ["legal"], SENT
-        )
+        data = PlatformReferral(world.south.id, ["legal"], SENT)
+        row = service.refer_to_platform_organisation(session, ctx, client_id, data)
         return row.id
 
 
@@ -151,6 +151,28 @@ def test_identity_unknown_organisation_and_bad_input_store_nothing(
     assert external.status_code == 422
     assert "needs the partner&#39;s country" in external.get_data(as_text=True)
     assert _count(work, world.north) == _count(work, world.south) == 0
+
+
+def test_a_partner_name_with_a_nul_byte_is_refused_on_the_form(
+    client, world, people, new_client, work
+):
+    client_id = new_client(world.north)
+    sign_in(client, people.north_cw)
+    url = f"/clients/{client_id}/referrals"
+    token = csrf_from(client, url)
+    response = client.post(
+        f"{url}/external",
+        data={
+            "partner_kind": "nrm",
+            "partner_name": "NRM\u0000 coordinator",
+            "services_requested": ["legal"],
+            "sent_on": "2026-04-01",
+            "csrf_token": token,
+        },
+    )
+    assert response.status_code == 422
+    assert "characters that are not allowed" in response.get_data(as_text=True)
+    assert _count(work, world.north) == 0
 
 
 def test_external_referral_then_partner_answer_and_completion(

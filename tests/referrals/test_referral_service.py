@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -13,6 +13,7 @@ from app.clients.models import Client
 from app.db.base import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.referrals import receiving, service
+from app.referrals.inputs import ExternalReferral, PlatformReferral, ReferralAnswer
 from app.referrals.models import Direction, Referral, ReferralStatus
 from app.tenants.models import Organisation
 from tests.claims.conftest import SECRET_NAME, SECRET_PHONE
@@ -22,12 +23,11 @@ TODAY = date(2026, 5, 20)
 
 
 def _refer(work, world, client_id, to=None, **overrides):
-    values = {"services_requested": ["legal", "accommodation"], "sent_on": SENT, "today": TODAY}
+    values = {"services_requested": ["legal", "accommodation"], "sent_on": SENT}
     values.update(overrides)
+    data = PlatformReferral((to or world.south).id, **values)
     with work(world.north) as (session, ctx):
-        row = service.refer_to_platform_organisation(
-            session, ctx, client_id, (to or world.south).id, **values
-        )
+        row = service.refer_to_platform_organisation(session, ctx, client_id, data, today=TODAY)
         return row.id, row.exchange_id
 
 
@@ -47,7 +47,8 @@ def _incoming_id(work, world):
 def _respond(work, org, referral_id, decision="accepted", on=date(2026, 4, 3)):
     with work(org) as (session, ctx):
         row = service.get_referral(session, ctx, referral_id)
-        receiving.respond_to_referral(session, ctx, row, decision, on, today=TODAY)
+        answer = ReferralAnswer(decision, on)
+        receiving.respond_to_referral(session, ctx, row, answer, today=TODAY)
 
 
 def _actions(work, org):
@@ -106,11 +107,11 @@ def test_receiver_must_be_another_existing_active_organisation(world, work, new_
     client_id = new_client(world.north)
     with work(world.north) as (session, ctx), pytest.raises(NotFound):
         service.refer_to_platform_organisation(
-            session, ctx, client_id, uuid.uuid4(), ["legal"], SENT, today=TODAY
+            session, ctx, client_id, PlatformReferral(uuid.uuid4(), ["legal"], SENT), today=TODAY
         )
     with pytest.raises(ValidationFailed) as error, work(world.north) as (session, ctx):
         service.refer_to_platform_organisation(
-            session, ctx, client_id, None, ["legal"], SENT, today=TODAY
+            session, ctx, client_id, PlatformReferral(None, ["legal"], SENT), today=TODAY
         )
     assert list(error.value.fields) == ["organisation_id"]
     with pytest.raises(ValidationFailed) as error:
@@ -130,18 +131,8 @@ def test_sharing_identity_is_blocked_until_the_consent_ledger_exists(world, work
     assert list(error.value.fields) == ["include_identity"]
     assert "consent ledger" in error.value.fields["include_identity"][0]
     with pytest.raises(ValidationFailed) as error, work(world.north) as (session, ctx):
-        service.refer_externally(
-            session,
-            ctx,
-            client_id,
-            "nrm",
-            "NRM France",
-            None,
-            ["legal"],
-            SENT,
-            include_identity=True,
-            today=TODAY,
-        )
+        data = ExternalReferral("nrm", "NRM France", None, ["legal"], SENT, include_identity=True)
+        service.refer_externally(session, ctx, client_id, data, today=TODAY)
     assert list(error.value.fields) == ["include_identity"]
     assert _rows(work, world.north) == _rows(work, world.south) == []
 
@@ -165,9 +156,8 @@ def test_bad_platform_referrals_store_nothing(world, work, new_client, overrides
 
 def _external(work, world, client_id, kind="transnational", name="CPTF Romania", country="ro"):
     with work(world.north) as (session, ctx):
-        return service.refer_externally(
-            session, ctx, client_id, kind, name, country, ["return_support"], SENT, today=TODAY
-        ).id
+        data = ExternalReferral(kind, name, country, ["return_support"], SENT)
+        return service.refer_externally(session, ctx, client_id, data, today=TODAY).id
 
 
 def test_external_nrm_and_transnational_referrals(world, work, new_client):
@@ -349,13 +339,14 @@ def test_a_third_organisation_reaches_nothing(world, work, new_client):
             with pytest.raises(NotFound):
                 service.get_referral(session, ctx, referral_id)
             with pytest.raises(NotFound):
-                receiving.answer_incoming(session, ctx, referral_id, "accepted", SENT)
+                receiving.answer_incoming(
+                    session, ctx, referral_id, ReferralAnswer("accepted", SENT)
+                )
         with pytest.raises(NotFound):
             service.referrals_of(session, ctx, client_id)
         with pytest.raises(NotFound):
-            service.refer_to_platform_organisation(
-                session, ctx, client_id, world.south.id, ["legal"], SENT, today=TODAY
-            )
+            data = PlatformReferral(world.south.id, ["legal"], SENT)
+            service.refer_to_platform_organisation(session, ctx, client_id, data, today=TODAY)
     with work(world.south) as (session, ctx):
         with pytest.raises(NotFound):
             service.get_referral(session, ctx, outgoing_id)
@@ -374,3 +365,33 @@ def test_a_third_organisation_reaches_nothing(world, work, new_client):
 def test_partners_are_the_other_active_organisations(world, work):
     with work(world.north) as (session, ctx):
         assert [o.slug for o in service.referral_partners(session, ctx)] == ["east", "south"]
+
+
+@pytest.mark.parametrize("name", ["CPTF\u0000Romania", "CPTF \ud83d Romania", "CPTF\x7f"])
+def test_a_partner_name_no_column_can_hold_is_refused(world, work, new_client, name):
+    client_id = new_client(world.north)
+    with pytest.raises(ValidationFailed) as error:
+        _external(work, world, client_id, name=name)
+    assert list(error.value.fields) == ["partner_name"]
+    assert _rows(work, world.north) == []
+
+
+def test_dates_before_1900_are_refused(world, work, new_client):
+    client_id = new_client(world.north)
+    with pytest.raises(ValidationFailed) as error:
+        _refer(work, world, client_id, sent_on=date(1899, 12, 31))
+    assert error.value.fields == {"sent_on": ["This date is before 1900."]}
+    assert _rows(work, world.north) == []
+
+
+def test_the_organisations_today_decides_what_is_in_the_future(world, work, new_client):
+    """Without a ``today`` given, the rule is the actor's (the organisation's calendar)."""
+    client_id = new_client(world.north)
+    with work(world.north) as (session, ctx):
+        tomorrow = ctx.today() + timedelta(days=1)
+        with pytest.raises(ValidationFailed) as error:
+            data = PlatformReferral(world.south.id, ["legal"], tomorrow)
+            service.refer_to_platform_organisation(session, ctx, client_id, data)
+        assert error.value.fields == {"sent_on": ["This date is in the future."]}
+        data = PlatformReferral(world.south.id, ["legal"], ctx.today())
+        assert service.refer_to_platform_organisation(session, ctx, client_id, data).sent_on

@@ -25,7 +25,8 @@ from app.errors import ValidationFailed
 from app.settings import Settings
 from app.tenants.models import Organisation, OrganisationKind
 from app.validation import too_long
-from app.web.forms import form_errors, handle_form, run_form
+from app.web import forms
+from app.web.forms import form_errors, handle_form
 from app.web.request import db
 from tests.conftest import csrf_from
 
@@ -79,9 +80,10 @@ def submit(outcome: str) -> object:
 
 @test_bp.route("/form-test/search/<outcome>", methods=["POST"])
 def search(outcome: str) -> object:
-    """A view that shows its action's result in its own answer (run_form)."""
+    """A view that shows its action's result in its own answer (submit)."""
     form = OrganisationForm()
-    results = run_form(form, lambda: [_create(form, REFUSALS[outcome]).slug])
+    found = forms.submit(form, lambda: [_create(form, REFUSALS[outcome]).slug])
+    results = found.value if found else None
     return render_template_string(PAGE, form=form, results=results), form_errors(form)
 
 
@@ -158,7 +160,7 @@ def test_success_flashes_commits_and_redirects(browser, form_app):
     assert _organisations(form_app) == 1
 
 
-def test_run_form_gives_the_result_or_the_messages(browser, form_app):
+def test_submit_gives_the_result_or_the_messages(browser, form_app):
     status, html = _post(browser, "/form-test/search/accept", slug="shown-here")
     assert status == 200 and "<li>shown-here</li>" in html
     status, html = _post(browser, "/form-test/search/refuse", slug="not-shown")
