@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from app.auth import service, sessions, totp
+from app.auth import service, sessions, throttle, totp
 from app.auth.access import signed_in
 from app.auth.forms import (
     ActionForm,
@@ -30,7 +30,7 @@ from app.db import bind_actor
 from app.errors import AuthenticationFailed, NotFound
 from app.i18n import N_
 from app.settings import SUPPORTED_LOCALES
-from app.web.extensions import limiter, login_manager, login_rate_key
+from app.web.extensions import csrf, limiter, login_manager
 from app.web.forms import Page, form_errors, handle_form
 from app.web.request import db, settings
 
@@ -39,6 +39,15 @@ bp = Blueprint("auth", __name__)
 #: A password accepted but no second factor yet: this long to finish, then start again.
 PENDING_SECONDS = 300
 _SIGN_IN_LIMIT = lambda: settings().login_rate_limit  # noqa: E731
+#: Codes are counted per pending sign-in; with none pending the request is refused anyway.
+_CODE_LIMIT = limiter.shared_limit(
+    throttle.PER_PENDING_SIGN_IN,
+    scope="second-factor",
+    key_func=throttle.pending_sign_in,
+    exempt_when=throttle.no_pending_sign_in,
+    methods=["POST"],
+    deduct_when=throttle.failed,
+)
 
 
 def _pending_user() -> User:
@@ -72,7 +81,15 @@ def _sign_in(user: User, *, mfa_verified: bool) -> None:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_SIGN_IN_LIMIT, key_func=login_rate_key, methods=["POST"])
+@limiter.limit(
+    _SIGN_IN_LIMIT,
+    key_func=throttle.account_and_address,
+    methods=["POST"],
+    deduct_when=throttle.failed,
+)
+@limiter.limit(
+    throttle.PER_ADDRESS, key_func=throttle.address, methods=["POST"], deduct_when=throttle.failed
+)
 def sign_in() -> Response | str | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -94,7 +111,7 @@ def sign_in() -> Response | str | tuple[str, int]:
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
-@limiter.limit(_SIGN_IN_LIMIT, methods=["POST"])
+@_CODE_LIMIT
 def second_factor() -> Response | str | tuple[str, int]:
     user = _pending_user()
     form = CodeForm()
@@ -109,7 +126,7 @@ def second_factor() -> Response | str | tuple[str, int]:
 
 
 @bp.route("/sign-in/enrol", methods=["GET", "POST"])
-@limiter.limit(_SIGN_IN_LIMIT, methods=["POST"])
+@_CODE_LIMIT
 def enrol() -> Response | str | tuple[str, int]:
     """Second-factor enrolment as part of sign-in, for roles that require it."""
     user = _pending_user()
@@ -210,8 +227,12 @@ def switch_organisation() -> Response:
 
 
 @bp.route("/sign-out", methods=["POST"])
+@csrf.exempt  # type: ignore[untyped-decorator]
 def sign_out() -> Response:
-    if current_user.is_authenticated and ActionForm().validate_on_submit():
+    # XXX: no CSRF check on purpose. Whoever holds the cookie may end its session; a
+    # forged sign-out only signs someone out, while refusing it left the server-side
+    # session alive after the browser had dropped its cookie.
+    if current_user.is_authenticated:
         sessions.end_session(db(), current_user.user_session)
     logout_user()
     session.clear()

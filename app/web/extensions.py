@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -45,9 +45,3 @@ def pseudonymous_key(*parts: str) -> str:
     secret = str(current_app.config["SECRET_KEY"]).encode()
     text = "\x1f".join(parts).encode()
     return hmac.new(secret, text, hashlib.sha256).hexdigest()[:32]
-
-
-def login_rate_key() -> str:
-    """Sign-in attempts are limited per address and per account name together."""
-    email = (request.form.get("email") or "").strip().casefold()
-    return pseudonymous_key(get_remote_address(), email)

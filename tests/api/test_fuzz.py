@@ -16,10 +16,13 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
+from app.assistance.inputs import ServiceInput
 from app.assistance.service import record_service
+from app.cases.inputs import CaseOpening
 from app.cases.service import open_case
 from app.clients.service import register_client
 from tests.api.conftest import ApiWorld
+from tests.clients.conftest import intake
 
 EXAMPLES = 12
 
@@ -28,14 +31,10 @@ EXAMPLES = 12
 def seeded(world: ApiWorld) -> tuple[ApiWorld, dict[str, uuid.UUID]]:
     """North with a client, an open case and a service; the ids the fuzzer will use."""
     with world.work() as (session, ctx):
-        client = register_client(session, ctx, {"age_band": "12_17"}, {"name": "Fuzz Target"})
-        case = open_case(session, ctx, client.id, date(2026, 1, 5))
-        record = record_service(
-            session,
-            ctx,
-            client.id,
-            {"category": "material", "started_on": "2026-01-06", "quantity": "1"},
-        )
+        client = register_client(session, ctx, intake({"age_band": "12_17"}, {"name": "Fuzz"}))
+        case = open_case(session, ctx, client.id, CaseOpening(date(2026, 1, 5)))
+        service = ServiceInput(category="material", started_on=date(2026, 1, 6), quantity=1)
+        record = record_service(session, ctx, client.id, service)
         ids = {"client_id": client.id, "case_id": case.id, "record_id": record.id}
     return world, ids
 
