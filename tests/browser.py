@@ -8,10 +8,11 @@ skipped locally and fail in CI (``CI`` set), so CI cannot go green without runni
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
@@ -93,3 +94,20 @@ def browser_page(_chromium: Browser) -> Iterator[Page]:
         yield page
     finally:
         context.close()
+
+
+def sign_in_page(page: Page, base_url: str, person: Any) -> None:
+    """Sign ``person`` in through the browser's forms, the second factor included when
+    their roles need one (a code from their enrolled authenticator)."""
+    import pyotp
+    from playwright.sync_api import expect
+
+    page.goto(f"{base_url}/sign-in")
+    page.get_by_label("E-mail address").fill(person.email)
+    page.get_by_label("Password").fill(person.password)
+    page.get_by_role("button", name="Sign in").click()
+    if page.url.endswith("/sign-in/code"):
+        code = page.get_by_label("Six-digit code from your authenticator app")
+        code.fill(pyotp.TOTP(person.totp_secret).now())
+        page.get_by_role("button", name="Continue").click()
+    expect(page).not_to_have_url(re.compile(r"/sign-in"))

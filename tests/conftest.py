@@ -20,12 +20,13 @@ import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, text, update
 
 from app import create_app
 from app.auth import passwords
 from app.auth import service as auth
 from app.auth.models import Role, User
+from app.auth.permissions import needs_second_factor
 from app.context import Actor
 from app.db import Base, HavenSession, make_sessionmaker, unit_of_work
 from app.db.tenancy import acting_in
@@ -163,9 +164,14 @@ class Factory:
         email: str,
         grants: dict[Organisation, set[Role]],
         *,
-        totp: bool = False,
+        totp: bool | None = None,
         platform_admin: bool = False,
     ) -> Person:
+        """``totp``: enrol a second factor; by default when the roles need one (anyone who
+        can reveal sealed data), as sign-in would insist."""
+        if totp is None:
+            roles = frozenset(Role(r) for found in grants.values() for r in found)
+            totp = platform_admin or needs_second_factor(roles)
         with self._work(as_owner=platform_admin) as session:
             attach_keyring(session, self.app.extensions["haven.master"])
             user, _ = auth.create_user(
@@ -216,6 +222,7 @@ def sign_in(client: FlaskClient, person: Person, organisation: Organisation | No
     assert response.status_code == 302, response.get_data(as_text=True)
     if response.headers["Location"].endswith("/sign-in/code"):
         assert person.totp_secret
+        _forget_used_code(client, person)
         token = csrf_from(client, "/sign-in/code")
         code = pyotp.TOTP(person.totp_secret).now()
         response = client.post("/sign-in/code", data={"code": code, "csrf_token": token})
@@ -227,6 +234,15 @@ def sign_in(client: FlaskClient, person: Person, organisation: Organisation | No
             data={"organisation_id": str(organisation.id), "csrf_token": token},
         )
         assert response.status_code == 302
+
+
+def _forget_used_code(client: FlaskClient, person: Person) -> None:
+    """Tests sign one person in several times within a 30-second step, where a real
+    authenticator would show a new code: forget the step last used, as time would."""
+    with unit_of_work(client.application.extensions["haven.sessionmaker"]) as session:
+        session.execute(
+            update(User).where(User.id == person.user.id).values(totp_last_step=None)
+        )
 
 
 @pytest.fixture

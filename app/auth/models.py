@@ -20,9 +20,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.context import Role
 from app.db.base import Base, OptionalTimestamp, TenantScoped, Timestamp, UUIDPk
 
-#: Roles whose holders must sign in with a second factor.
-ROLES_REQUIRING_TOTP = frozenset({Role.supervisor, Role.org_admin, Role.auditor})
-
 
 class User(Base):
     """A person who signs in. Staff, never clients: clients never log in."""

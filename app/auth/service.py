@@ -14,8 +14,8 @@ from app.audit.actions import AuditAction
 from app.audit.service import record_event
 from app.auth import password_policy, passwords, totp
 from app.auth.inputs import INVITATION_FIELDS, Invitation
-from app.auth.models import ROLES_REQUIRING_TOTP, Membership, RoleGrant, User
-from app.auth.permissions import Permission, require
+from app.auth.models import Membership, RoleGrant, User
+from app.auth.permissions import Permission, needs_second_factor, require
 from app.context import Actor, Role
 from app.db.base import utcnow
 from app.db.tenancy import SKIP_GUARD
@@ -160,9 +160,13 @@ _ORGANISATIONS_OF = (
 
 
 def requires_totp(session: Session, user: User) -> bool:
+    """A second factor for anyone whose roles can reveal sealed data or manage people or
+    keys (the permission table's sensitive permissions), in any of their organisations,
+    and for the platform admin. No organisation setting can turn this off."""
     if user.is_platform_admin:
         return True
-    return any(m.roles & ROLES_REQUIRING_TOTP for m in memberships_of(session, user.id))
+    roles = frozenset(role for m in memberships_of(session, user.id) for role in m.roles)
+    return needs_second_factor(roles)
 
 
 def membership_in(session: Session, ctx: Actor, user_id: uuid.UUID) -> Membership:

@@ -98,3 +98,18 @@ def test_the_rightful_code_after_failed_codes_still_works(app, factory):
         assert _code(browser, "000000").status_code == 401
     ok = _code(browser, pyotp.TOTP(person.totp_secret).now())
     assert ok.status_code == 302
+
+
+def test_a_caseworker_who_can_reveal_names_must_set_up_a_second_factor(client, factory):
+    org = factory.organisation("north")
+    worker = factory.person("cw@example.org", {org: {"caseworker"}}, totp=False)
+    answer = _password(client, worker.email, PASSWORD)
+    assert answer.headers["Location"].endswith("/sign-in/enrol")
+    assert client.get("/clients").status_code == 302  # not signed in until enrolled
+
+
+def test_a_funder_who_sees_only_reports_needs_no_second_factor(client, factory):
+    org = factory.organisation("north")
+    funder = factory.person("funder@example.org", {org: {"funder"}})
+    assert funder.totp_secret is None
+    assert _password(client, funder.email, PASSWORD).headers["Location"].endswith("/")

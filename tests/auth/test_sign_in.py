@@ -91,7 +91,7 @@ def test_a_totp_code_cannot_be_replayed(client, app, factory):
 
 def test_admin_without_authenticator_must_enrol_before_entering(client, factory, db):
     org = factory.organisation("north")
-    person = factory.person("adm@example.org", {org: {"org_admin"}})
+    person = factory.person("adm@example.org", {org: {"org_admin"}}, totp=False)
     response = _post_sign_in(client, person.email, PASSWORD)
     assert response.headers["Location"].endswith("/sign-in/enrol")
     page = client.get("/sign-in/enrol").get_data(as_text=True)

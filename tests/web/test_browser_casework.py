@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import unquote
 
+import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -80,6 +81,11 @@ def test_caseworker_registers_a_client_records_services_claim_and_referral_then_
     page.get_by_label("Password").fill(person.password)
     steps.shot("sign-in")
     page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{live_server}/sign-in/code")
+    page.get_by_label("Six-digit code from your authenticator app").fill(
+        pyotp.TOTP(person.totp_secret).now()
+    )
+    page.get_by_role("button", name="Continue").click()
     expect(page).to_have_url(f"{live_server}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(north.name)
     steps.check("Home · Haven")
