@@ -46,8 +46,12 @@ def text_sha256(title: str, body: str) -> str:
     return hashlib.sha256(f"{title}\n\n{body}".encode()).hexdigest()
 
 
+#: Who reads notices: those who read them to clients, write them, or audit the ledger.
+READERS = (Permission.record_consent, Permission.manage_consent, Permission.read_audit)
+
+
 def _may_read(ctx: Actor) -> None:
-    if not (can(ctx, Permission.record_consent) or can(ctx, Permission.read_audit)):
+    if not any(can(ctx, p) for p in READERS):
         raise Forbidden()
 
 

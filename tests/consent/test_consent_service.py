@@ -59,7 +59,9 @@ def test_recording_consent_keeps_the_exact_notice_version_and_audits_codes_only(
         view = get_record(session, ctx, client_id, record_id)
         text = notices.find_text(session, view.record.notice_id, "ar", 1)
         assert text is not None
-        assert view.record.notice_sha256 == text.sha256 == notices.text_sha256(text.title, text.body)
+        assert (
+            view.record.notice_sha256 == text.sha256 == notices.text_sha256(text.title, text.body)
+        )
         assert view.status == "given"
         assert view.record.interpreter_code == "INT-07"
         assert view.record.receipt_number.startswith("R-")
