@@ -25,6 +25,7 @@ from app.claims import views as claim_views
 from app.cli import db_group, org_group, token_group, user_group
 from app.clients import api as clients_api
 from app.clients import views as client_views
+from app.consent import api as consent_api
 from app.consent import org_views  # noqa: F401 - its routes join the consent blueprint
 from app.consent import views as consent_views
 from app.demo import demo_command
@@ -55,6 +56,7 @@ API_BLUEPRINTS = (
     assistance_api.blp,
     claims_api.blp,
     referrals_api.blp,
+    consent_api.blp,
     auth_api.blp,
 )
 COMMANDS = (db_group, org_group, user_group, token_group, keys_group, demo_command)
