@@ -77,7 +77,7 @@ def refer_on_platform(client_id: uuid.UUID) -> Response | tuple[str, int]:
                 _organisation_id(form.organisation_id.data),
                 form.services_requested.data or [],
                 form.sent_on.data,
-                include_identity=form.include_identity.data,
+                carry_groups=form.carry_groups.data or [],
             )
         except ValidationFailed as error:
             show_errors(form, error)
