@@ -91,9 +91,7 @@ def test_revealing_foreign_notes_is_not_found(client, db, world, north_data, mak
         assert "north secret" not in response.get_data(as_text=True)
     north_unchanged(db, world)
     bind_actor(db, world.south.id, None)
-    assert (
-        db.scalars(select(AuditEvent).where(AuditEvent.action == "service.revealed")).all() == []
-    )
+    assert db.scalars(select(AuditEvent).where(AuditEvent.action == "service.revealed")).all() == []
 
 
 def test_foreign_grant_and_subtype_ids_are_refused(client, db, world, north_data, make_client):

@@ -326,6 +326,8 @@ def test_recording_costs_few_queries(app, in_north, orgs, make_client):
 def test_a_number_far_out_of_range_is_a_field_message(huge, in_north, orgs, make_client):
     client_id = make_client(orgs.north, "K7-MORA-42")
     found = problems(in_north, orgs.north_worker, client_id, quantity=huge, cost=huge)
-    assert found["quantity"] == found["cost"] == [
-        "Enter a number with at most two decimals, within range."
-    ]
+    assert (
+        found["quantity"]
+        == found["cost"]
+        == ["Enter a number with at most two decimals, within range."]
+    )

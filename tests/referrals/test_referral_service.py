@@ -123,12 +123,15 @@ def test_receiver_must_be_another_existing_active_organisation(world, work, new_
     assert _rows(work, world.north) == _rows(work, world.south) == _rows(work, world.east) == []
 
 
-def test_sharing_identity_is_blocked_until_the_consent_ledger_exists(world, work, new_client):
+def test_identity_without_consent_is_refused_and_never_leaves_off_the_platform(
+    world, work, new_client
+):
     client_id = new_client(world.north)
     with pytest.raises(ValidationFailed) as error:
         _refer(work, world, client_id, include_identity=True)
-    assert list(error.value.fields) == ["include_identity"]
-    assert "consent ledger" in error.value.fields["include_identity"][0]
+    assert error.value.fields == {
+        "carry_groups": ["The client has given no consent to a referral."]
+    }
     with pytest.raises(ValidationFailed) as error, work(world.north) as (session, ctx):
         service.refer_externally(
             session,
@@ -143,6 +146,7 @@ def test_sharing_identity_is_blocked_until_the_consent_ledger_exists(world, work
             today=TODAY,
         )
     assert list(error.value.fields) == ["include_identity"]
+    assert "only to an organisation on Haven" in error.value.fields["include_identity"][0]
     assert _rows(work, world.north) == _rows(work, world.south) == []
 
 
