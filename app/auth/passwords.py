@@ -10,7 +10,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 _hasher = PasswordHasher()
 #: Verified against when the account does not exist, so timing does not reveal accounts.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
-MIN_LENGTH = 12
 
 
 def hash_password(password: str) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.actions import AuditAction
 from app.audit.service import record_event
-from app.auth import passwords, totp
+from app.auth import password_policy, passwords, totp
 from app.auth.models import ROLES_REQUIRING_TOTP, Membership, RoleGrant, User
 from app.auth.permissions import Permission, require
 from app.context import Actor, Role
@@ -91,8 +91,9 @@ def reset_password(session: Session, user: User) -> str:
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     if not passwords.verify_password(user.password_hash, current):
         raise ValidationFailed({"current_password": [N_("The current password is wrong.")]})
-    if len(new) < passwords.MIN_LENGTH:
-        raise ValidationFailed({"new_password": [N_("Use at least 12 characters.")]})
+    weak = password_policy.problems(new, (user.email, user.display_name))
+    if weak:
+        raise ValidationFailed({"new_password": weak})
     if new == current:
         raise ValidationFailed({"new_password": [N_("Choose a password you have not used here.")]})
     user.password_hash = passwords.hash_password(new)

@@ -20,7 +20,11 @@ def provisioning_uri(secret: str, account: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """Inline SVG markup, so the strict CSP needs no image source for it."""
-    svg: str = segno.make(uri, error="m").svg_inline(scale=5, title="TOTP enrolment code")
+    # omitsize: a viewBox instead of a fixed width and height, so the stylesheet scales the
+    # whole code (quiet zone included) instead of cropping it.
+    svg: str = segno.make(uri, error="m").svg_inline(
+        scale=5, omitsize=True, title="TOTP enrolment code"
+    )
     return svg
 
 

@@ -122,3 +122,32 @@ def test_caseworker_signs_in_with_the_keyboard_only(live_server, browser_page, f
     expect(page.get_by_role("heading", level=1)).to_have_text(org.name)
     expect(page.get_by_role("heading", name="Casework")).to_be_visible()
     page.screenshot(path=output_dir / "03-home.png")
+
+
+def test_an_admin_enrols_by_scanning_the_qr_code_from_the_screen(
+    live_server, browser_page, factory, output_dir
+):
+    """The QR code as a phone sees it: decoded from a screenshot of the page (zxing-cpp),
+    then used to enrol. A stylesheet that crops the code fails here."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    page = browser_page
+    north = factory.organisation("north-shelter")
+    person = factory.person("admin@example.org", {north: {"org_admin"}})
+    page.goto(f"{live_server}/sign-in")
+    page.get_by_label("E-mail address").fill(person.email)
+    page.get_by_label("Password").fill(person.password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/sign-in/enrol$"))
+    shot = page.locator("figure.qr svg").screenshot(path=output_dir / "qr.png")
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))
+    assert len(found) == 1, "the QR code on the page cannot be decoded"
+    uri = found[0].text
+    assert uri.startswith("otpauth://totp/") and "issuer=Haven" in uri
+    secret = pyotp.parse_uri(uri).secret
+    page.get_by_label("Six-digit code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Confirm").click()
+    expect(page).not_to_have_url(re.compile(r"/sign-in"))
