@@ -152,8 +152,8 @@ def add_notice_text(
     session: Session, ctx: Actor, notice_id: uuid.UUID, given: NoticeTextInput
 ) -> NoticeText:
     """Save a text of a notice in a language: its next version (1 for a new language)."""
+    notice = get_notice(session, ctx, notice_id)  # another organisation's: 404 first
     require(ctx, Permission.manage_consent)
-    notice = get_notice(session, ctx, notice_id)
     r = FieldReader(vars(given), field_names(NoticeTextInput))
     language = r.language("language")
     if not r.given("language") and r.ok("language"):
