@@ -68,7 +68,7 @@ def _covers(record: ConsentTerms, purpose, kind, org, groups) -> bool:
     )
 
 
-@given(st.lists(records(), max_size=6), questions)
+@given(st.lists(records(), max_size=6, unique_by=lambda r: r.record_id), questions)
 def test_valid_only_on_a_record_that_covers_the_question_and_is_in_force(recs, question):
     purpose, kind, org, groups, at = question
     answer = consent_valid_for(recs, purpose, Recipient(kind, org), groups, at)
@@ -112,7 +112,7 @@ def test_withdrawing_never_turns_a_refusal_into_consent(record, question):
         assert not after.valid
 
 
-@given(st.lists(records(), min_size=1, max_size=4), questions)
+@given(st.lists(records(), min_size=1, max_size=4, unique_by=lambda r: r.record_id), questions)
 def test_a_later_refusal_for_the_same_purpose_and_recipient_blocks(recs, question):
     purpose, kind, org, groups, at = question
     latest = max(r.given_at for r in recs)
