@@ -6,6 +6,7 @@ from app.auth import models as auth_models
 from app.cases import models as case_models
 from app.claims import models as claim_models
 from app.clients import models as client_models
+from app.consent import models as consent_models
 from app.keys import models as key_models
 from app.referrals import models as referral_models
 from app.tenants import models as tenant_models
@@ -17,6 +18,7 @@ __all__ = [
     "case_models",
     "claim_models",
     "client_models",
+    "consent_models",
     "key_models",
     "referral_models",
     "tenant_models",

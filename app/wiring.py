@@ -25,6 +25,9 @@ from app.claims import views as claim_views
 from app.cli import db_group, org_group, token_group, user_group
 from app.clients import api as clients_api
 from app.clients import views as client_views
+from app.consent import api as consent_api
+from app.consent import org_views  # noqa: F401 - its routes join the consent blueprint
+from app.consent import views as consent_views
 from app.demo import demo_command
 from app.home import views as home_views
 from app.key_admin.cli import keys_group
@@ -45,6 +48,7 @@ BLUEPRINTS = (
     assistance_views.bp,
     claim_views.bp,
     referral_views.bp,
+    consent_views.bp,
 )
 API_BLUEPRINTS = (
     clients_api.blp,
@@ -52,6 +56,7 @@ API_BLUEPRINTS = (
     assistance_api.blp,
     claims_api.blp,
     referrals_api.blp,
+    consent_api.blp,
     auth_api.blp,
 )
 COMMANDS = (db_group, org_group, user_group, token_group, keys_group, demo_command)

@@ -16,7 +16,14 @@ target_metadata = Base.metadata
 log = logging.getLogger("alembic.env")
 
 #: Append-only tables: the app may read and insert, never update or delete.
-INSERT_ONLY = {"audit_events"}
+INSERT_ONLY = {
+    "audit_events",
+    # The consent ledger: history is added to, never rewritten (app/consent/models.py).
+    "consent_records",
+    "consent_events",
+    "consent_notice_texts",
+    "consent_shares",
+}
 #: Platform tables (no tenant, so no row-level security): the app role gets only the
 #: columns it writes, so that an injection in a tenant's request cannot make anyone a
 #: platform admin, take over an account's e-mail or move a session to another user.

@@ -60,3 +60,18 @@ class AuditAction(enum.StrEnum):
     referral_taken_on = "referral.taken_on"
     referral_completed = "referral.completed"
     referral_cancelled = "referral.cancelled"
+    referral_identity_carried = "referral.identity_carried"
+    # The consent ledger
+    consent_given = "consent.given"
+    consent_refused = "consent.refused"
+    consent_withdrawn = "consent.withdrawn"
+    #: The first time Haven saw a record past its expiry.
+    consent_expired = "consent.expired"
+    consent_superseded = "consent.superseded"
+    consent_receipt_printed = "consent.receipt_printed"
+    consent_evidence_revealed = "consent.evidence_revealed"
+    #: An organisation that received identity under a consent was told it was withdrawn.
+    consent_withdrawal_notified = "consent.withdrawal_notified"
+    consent_withdrawal_acknowledged = "consent.withdrawal_acknowledged"
+    consent_notice_saved = "consent_notice.saved"
+    consent_settings_changed = "consent_settings.changed"

@@ -35,8 +35,9 @@ def signed_in(view: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def requires(permission: Permission) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Signed in, acting in an organisation, and holding ``permission`` there."""
+def requires(*permissions: Permission) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Signed in, acting in an organisation, and holding ``permission`` there (with several:
+    any one of them, e.g. a notice read by caseworkers, auditors and admins)."""
 
     def decorate(view: Callable[P, R]) -> Callable[P, R]:
         @signed_in
@@ -44,7 +45,7 @@ def requires(permission: Permission) -> Callable[[Callable[P, R]], Callable[P, R
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             if current_user.membership is None:
                 return redirect(url_for("auth.choose_organisation"))  # type: ignore[return-value]
-            if not can(current_user.actor, permission):
+            if not any(can(current_user.actor, p) for p in permissions):
                 raise Forbidden()
             return view(*args, **kwargs)
 

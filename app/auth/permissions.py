@@ -47,6 +47,8 @@ class Permission(enum.StrEnum):
     read_audit = "read_audit"
     #: Record, renew and withdraw a client's consent.
     record_consent = "record_consent"
+    #: Write the organisation's consent notices and set how long a consent may last.
+    manage_consent = "manage_consent"
     #: Ask for a disclosure decision and prepare a package.
     request_disclosure = "request_disclosure"
     #: Approve a disclosure under legal obligation (never one's own request).
@@ -114,6 +116,11 @@ RULES: dict[Permission, Rule] = {
     ),
     Permission.read_audit: Rule(frozenset({R.auditor, R.org_admin})),
     Permission.record_consent: Rule(CASEWORK),
+    Permission.manage_consent: Rule(
+        frozenset({R.supervisor, R.org_admin}),
+        refusal=N_("Only an organisation admin or a supervisor can change consent notices."),
+        sensitive=False,
+    ),
     Permission.request_disclosure: Rule(CASEWORK),
     Permission.approve_disclosure: Rule(
         frozenset({R.supervisor}), refusal=N_("Only a supervisor can approve a disclosure.")

@@ -63,7 +63,8 @@ def list_referrals(client_id: uuid.UUID) -> list[Referral]:
 @blp.doc(security=BEARER)
 def refer_on_platform(args: dict[str, Any], client_id: uuid.UUID) -> Referral:
     """Refer the client to another organisation on the platform; it receives the
-    pseudonym code and coarse facts only."""
+    pseudonym code and coarse facts, and the field groups of ``carry_groups`` as far as a
+    valid consent covers them (else 422), re-sealed for it."""
     data = PlatformReferral(**args)
     return service.refer_to_platform_organisation(db(), caller(), client_id, data)
 

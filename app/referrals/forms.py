@@ -10,6 +10,7 @@ from wtforms.validators import Optional
 
 from app.assistance.forms import CATEGORY_LABELS
 from app.auth.forms import MultiCheckboxField
+from app.consent.forms import GROUP_LABELS
 from app.referrals.models import PartnerKind, ReferralStatus
 from app.referrals.service import ReferralOutcome
 
@@ -54,7 +55,12 @@ class PlatformReferralForm(FlaskForm):  # type: ignore[misc]
     organisation_id = SelectField(_l("Organisation on Haven"), choices=[], validate_choice=False)
     services_requested = _services()
     sent_on = DateField(_l("Sent on"), validators=[Optional()])
-    include_identity = _identity()
+    # Checked by the consent ledger when sent: only what a valid consent covers crosses.
+    carry_groups = MultiCheckboxField(
+        _l("Also send, sealed, if the client's consent covers it"),
+        choices=[(g.value, label) for g, label in GROUP_LABELS.items()],
+        validate_choice=False,
+    )
 
 
 class ExternalReferralForm(FlaskForm):  # type: ignore[misc]

@@ -22,8 +22,9 @@ class PlatformReferral:
     #: ServiceCategory values.
     services_requested: Sequence[str] = ()
     sent_on: date | None = None
-    #: Asked for so that the refusal is explained where the question arises.
-    include_identity: bool = False
+    #: FieldGroup values to carry (identity, contact, ...), each only as far as a valid
+    #: consent for a referral to this organisation covers it now.
+    carry_groups: Sequence[str] = ()
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from app.auth.permissions import Permission, require
 from app.clients.models import Client
 from app.clients.service import register_client, unique_code
 from app.clients.validation import ClientFacts, ClientIntake
+from app.consent.sharing import discard_carried, receive_identity
 from app.context import Actor
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n import N_
@@ -92,6 +93,8 @@ def respond_to_referral(
     referral.responded_on = responded_on
     session.flush()
     if referral.direction is Direction.incoming:
+        if referral.status is ReferralStatus.declined:
+            discard_carried(session, referral.exchange_id)
         mirror_to_partner(session, referral, referral.status, responded_on)
     record_event(
         session,
@@ -116,6 +119,8 @@ def take_on_referral(session: Session, ctx: Actor, referral: Referral) -> Client
     client = register_referred_client(session, ctx, referral.carried)
     referral.client_id = client.id
     session.flush()
+    # Identity the referral carried under consent: sealed under the new client's own key.
+    receive_identity(session, ctx, referral.exchange_id, client)
     record_event(
         session,
         ctx,

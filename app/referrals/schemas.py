@@ -1,8 +1,10 @@
 """API schemas of the referrals domain: input (``…Args``, unknown fields refused) and output.
 
-XXX: a referral carries the pseudonym code and coarse facts only (``CarriedOut`` lists
-them one by one); identity cannot be shared until the consent ledger exists, so
-``include_identity`` is accepted only for the service to refuse it with its reason.
+XXX: a referral carries the pseudonym code and coarse facts (``CarriedOut`` lists them one
+by one). A referral to an organisation on Haven may carry identity field groups
+(``carry_groups``) as far as the client's consent covers them, sealed for the receiver: the
+output names the groups, never a value.
+Off the platform, ``include_identity`` is accepted only for the service to refuse it.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ class PlatformReferralArgs(_Args):
     organisation_id = fields.UUID(required=True)
     services_requested = _services()
     sent_on = fields.Date(required=True)
-    include_identity = fields.Boolean(load_default=False)
+    #: Field groups to carry (identity, contact, location, health, immigration, narrative).
+    carry_groups = fields.List(fields.String(validate=validate.Length(max=40)), load_default=list)
 
 
 class ExternalReferralArgs(_Args):
@@ -74,6 +77,8 @@ class CarriedOut(Schema):
     languages = fields.List(fields.String())
     preferred_language = fields.String(allow_none=True)
     forms_of_exploitation = fields.List(fields.String())
+    #: Identity field groups carried under consent (sealed for the receiver; never values).
+    identity_groups = fields.List(fields.String())
 
 
 class ReferralOut(Schema):

@@ -6,9 +6,11 @@ receiver's (incoming), each written in its own tenant through ``acting_in`` so t
 PostgreSQL's row-level security accepts it. Neither side ever reads the other's data: the
 only crossing is a status written onto the partner row of the same exchange.
 
-XXX: what crosses is ``carried``: the sender's pseudonym code and coarse facts, built by
+XXX: what crosses in ``carried`` is the sender's pseudonym code and coarse facts, built by
 :func:`carried_facts` from named columns. No sealed column, no free text and no other
-client may ever be added to it; sharing identity needs the consent ledger first.
+client may ever be added to it. Identity crosses only to an organisation on the platform,
+only as far as a valid consent covers it, re-sealed for the receiver by
+:mod:`app.consent.sharing` (``carried`` then names the groups, never the values).
 
 Status changes: ``sent`` → ``accepted`` | ``declined`` (the receiver; for partners off the
 platform the sender records their answer) or ``cancelled`` (the sender); ``accepted`` →
@@ -31,6 +33,7 @@ from app.audit.service import record_event
 from app.auth.permissions import Permission, require
 from app.clients.models import Client
 from app.clients.service import get_client
+from app.consent import sharing
 from app.context import Actor
 from app.db.tenancy import acting_in
 from app.errors import Conflict, NotFound
@@ -50,8 +53,8 @@ from app.validation import CHOOSE, FieldReader
 EXTERNAL_KINDS = (PartnerKind.external_organisation, PartnerKind.nrm, PartnerKind.transnational)
 NAME_MAX = 200
 IDENTITY_BLOCKED = N_(
-    "Identifying details cannot be shared in a referral until the consent ledger exists. "
-    "A referral carries the pseudonym code and coarse facts only."
+    "Identifying details can be carried only to an organisation on Haven, under the "
+    "client's consent. A referral outside Haven records the pseudonym code and coarse facts."
 )
 
 
@@ -135,17 +138,31 @@ def refer_to_platform_organisation(
 ) -> Referral:
     """Refer the client to another organisation on the platform: the outgoing row here,
     the incoming row in the receiver's tenant. Returns the outgoing row. ``today``: the
-    organisation's today unless a test fixes it."""
+    organisation's today unless a test fixes it.
+
+    ``data.carry_groups`` are carried only when a valid consent for a referral to this
+    organisation covers each of them now (else 422, one message per group), re-sealed for
+    the receiver: see :mod:`app.consent.sharing`."""
     client = get_client(session, ctx, client_id)
     r = FieldReader(asdict(data), PLATFORM_REFERRAL_FIELDS, today=today or ctx.today())
     receiver = _receiver(session, ctx, r)
-    services, sent_on = _read_common(r, data.include_identity)
+    services, sent_on = _read_common(r, include_identity=False)
     r.raise_if_failed()
     assert receiver is not None and sent_on is not None and ctx.tenant_id is not None
+    groups = sharing.read_groups(data.carry_groups)
+    if groups:
+        sharing.check_carry(session, ctx, client, receiver.id, groups)  # 422 before any write
     outgoing = _outgoing(ctx, client, PartnerKind.platform_organisation, services, sent_on)
     outgoing.partner_organisation_id = receiver.id
+    if groups:
+        outgoing.carried = {**outgoing.carried, "identity_groups": [g.value for g in groups]}
     session.add(outgoing)
     session.flush()
+    if groups:
+        sharing.carry_identity(
+            session, ctx, client, receiver.id, groups,
+            referral_id=outgoing.id, exchange_id=outgoing.exchange_id,
+        )  # fmt: skip
     _deliver(session, ctx, outgoing, receiver.id)
     record_event(
         session,
@@ -293,6 +310,8 @@ def mirror_to_partner(
         partner.status = status
         if responded_on is not None:
             partner.responded_on = responded_on
+        if status is ReferralStatus.cancelled:
+            sharing.discard_carried(session, partner.exchange_id)
         session.flush()
         # Nothing of the partner's stays in this session once the switch ends.
         session.expunge(partner)

@@ -71,6 +71,18 @@ def create_organisation(
     return org
 
 
+def other_organisations(session: Session, ctx: Actor) -> list[Organisation]:
+    """The other active organisations on the platform, by name: those a consent may name
+    (organisation names are not client data)."""
+    return list(
+        session.scalars(
+            select(Organisation)
+            .where(Organisation.id != ctx.tenant_id, Organisation.disabled_at.is_(None))
+            .order_by(Organisation.name)
+        )
+    )
+
+
 def list_organisations(session: Session) -> list[Organisation]:
     return list(session.scalars(select(Organisation).order_by(Organisation.name)))
 

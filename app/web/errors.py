@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, default_exceptions
 from app.errors import AuthenticationFailed, HavenError, ValidationFailed
 from app.i18n import N_, translated
 from app.web.extensions import login_manager
+from app.web.inputs import upload_too_large
 
 log = logging.getLogger("haven.errors")
 
@@ -93,7 +94,8 @@ def init_app(app: Flask) -> None:
         status = error.code or 500
         if status == 429:
             log.warning("rate limit hit on %s", request.path)
-        return render_error(status, fields=_schema_errors(error))
+        fields = upload_too_large() if status == 413 else _schema_errors(error)
+        return render_error(status, fields=fields)
 
     # flask-smorest registers its own HTTPException handler (another JSON shape, and JSON
     # on HTML pages too) after this one; handlers registered per status code come first in

@@ -12,7 +12,9 @@ the database as a 500:
   (``page``, ``per_page``: 422). Screens are lenient (a hand-edited ``?page=`` shows the
   first page) and the list services clamp the number, so neither can overflow.
 
-The size of a body is limited by ``MAX_CONTENT_LENGTH`` (413) before any of this.
+The size of a body is limited by ``MAX_CONTENT_LENGTH`` (413) before any of this; the few
+routes that take an upload name their own limit with :func:`allow_upload`, and a body over
+it gets a 413 whose message sits on the upload's field.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, request
@@ -36,6 +39,30 @@ _STRINGS = re.compile(r'"(?:\\.|[^"\\])*"')
 _BRACKETS = re.compile(r"[\[\]{}]")
 
 
+@dataclass(frozen=True)
+class Upload:
+    #: The largest body the route accepts, in bytes (the file and the form around it).
+    max_body: int
+    #: The field holding the file, and what to tell the user when the body is too large.
+    field: str
+    too_large: str
+
+
+#: Endpoint name -> its upload limit (routes register at import time).
+UPLOADS: dict[str, Upload] = {}
+
+
+def allow_upload(endpoint: str, max_body: int, field: str, too_large: str) -> None:
+    """Let ``endpoint`` take a body up to ``max_body`` bytes instead of the app's limit."""
+    UPLOADS[endpoint] = Upload(max_body, field, too_large)
+
+
+def upload_too_large() -> dict[str, list[str]] | None:
+    """The field message for a 413 on an upload route (None on any other route)."""
+    upload = UPLOADS.get(request.endpoint or "")
+    return {upload.field: [upload.too_large]} if upload else None
+
+
 class UnsupportedBody(HavenError):
     status = 415
 
@@ -47,6 +74,10 @@ class UnreadableBody(HavenError):
 def init_app(app: Flask) -> None:
     @app.before_request
     def _guard_input() -> None:
+        upload = UPLOADS.get(request.endpoint or "")
+        if upload is not None:
+            # Set before anything reads the body: werkzeug refuses a larger one (413).
+            request.max_content_length = upload.max_body
         problems: dict[str, list[str]] = {}
         for name, value in _texts():
             if clean_text(value) is None:

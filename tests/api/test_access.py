@@ -95,7 +95,19 @@ def _seed_north(world: ApiWorld) -> dict[str, str]:
             PlatformReferral(world.north.id, ["accommodation"], date.fromisoformat(day(-1))),
         )
     incoming = world.get(f"{API}/referrals/incoming").json
+    notice = world.get(f"{API}/consent/notices").json[0]
+    consent = world.post(
+        f"{API}/clients/{cid}/consents",
+        {
+            "decision": "given", "purposes": ["case_conference"], "field_groups": ["health"],
+            "recipient_types": ["partner_ngo"], "notice_id": notice["id"],
+            "notice_language": "en", "notice_version": 1, "language": "en",
+            "method": "verbal", "expires_on": day(30),
+        },
+    ).json  # fmt: skip
     return {
+        "consent_id": consent["record_id"],
+        "notice_id": notice["id"],
         "client_id": cid,
         "case_id": case["id"],
         "risk_id": risk["id"],
@@ -163,6 +175,17 @@ CROSS_TENANT: list[tuple[str, str, Any]] = [
     ("patch", "/clients/{client_id}/services/{record_id}", {"quantity": 2, "notes": "x"}),
     ("delete", "/clients/{client_id}/services/{record_id}?reason=duplicate", None),
     ("post", "/services/group", {"clients": ["{client_id}"], **SERVICE}),
+    ("get", "/clients/{client_id}/consents", None),
+    ("post", "/clients/{client_id}/consents", {"decision": "given", "purposes": ["referral"],
+     "field_groups": ["identity"], "recipient_types": ["police"], "notice_id": "{notice_id}",
+     "notice_language": "en", "notice_version": 1, "language": "en", "method": "verbal",
+     "expires_on": day(30)}),
+    ("get", "/clients/{client_id}/consents/{consent_id}", None),
+    ("post", "/clients/{client_id}/consents/{consent_id}/withdraw", {}),
+    ("post", "/clients/{client_id}/consent-check",
+     {"purpose": "referral", "recipient_type": "police"}),
+    ("get", "/consent/notices/{notice_id}/texts", None),
+    ("post", "/consent/notices/{notice_id}/texts", {"language": "en", "title": "x", "body": "y"}),
 ]  # fmt: skip
 
 

@@ -86,9 +86,9 @@ def test_bad_referrals_are_refused_and_store_nothing(world: ApiWorld) -> None:
     )
     refused(world, "POST", f"{url}/platform", {**ok, "sent_on": day(3)}, "sent_on")
     body = refused(
-        world, "POST", f"{url}/platform", {**ok, "include_identity": True}, "include_identity"
+        world, "POST", f"{url}/platform", {**ok, "carry_groups": ["identity"]}, "carry_groups"
     )
-    assert "consent ledger" in body["fields"]["include_identity"][0]
+    assert "no consent" in body["fields"]["carry_groups"][0]
     refused(
         world,
         "POST",

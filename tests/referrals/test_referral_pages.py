@@ -115,9 +115,9 @@ def test_identity_unknown_organisation_and_bad_input_store_nothing(
     sign_in(client, people.north_cw)
     url = f"/clients/{client_id}/referrals"
     token = csrf_from(client, url)
-    identity = client.post(f"{url}/platform", data=_platform(world, token, include_identity="y"))
+    identity = client.post(f"{url}/platform", data=_platform(world, token, carry_groups="identity"))
     assert identity.status_code == 422
-    assert "until the consent ledger exists" in identity.get_data(as_text=True)
+    assert "The client has given no consent to a referral." in identity.get_data(as_text=True)
     empty = client.post(f"{url}/platform", data=_platform(world, token, organisation_id=""))
     assert empty.status_code == 422
     for org_id in (str(uuid.uuid4()), "not-an-id"):

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, update
 
 from app.audit.models import AuditEvent
 from app.clients.models import Client
@@ -103,7 +103,20 @@ def test_sending_is_audited_on_both_sides_with_ids_only(world, work, new_client)
     assert received == [("referral.received", str(_incoming_id(work, world)), {})]
 
 
-def test_receiver_must_be_another_existing_active_organisation(world, work, new_client):
+def _disable(app, organisation):
+    """A platform change, made on the owner's connection as the operator's tools do: the
+    app's role may not update organisations."""
+    owner = create_engine(app.extensions["haven.settings"].migration_database_url)
+    with owner.begin() as conn:
+        conn.execute(
+            update(Organisation)
+            .where(Organisation.id == organisation.id)
+            .values(disabled_at=utcnow())
+        )
+    owner.dispose()
+
+
+def test_receiver_must_be_another_existing_active_organisation(app, world, work, new_client):
     client_id = new_client(world.north)
     with work(world.north) as (session, ctx), pytest.raises(NotFound):
         service.refer_to_platform_organisation(
@@ -117,23 +130,26 @@ def test_receiver_must_be_another_existing_active_organisation(world, work, new_
     with pytest.raises(ValidationFailed) as error:
         _refer(work, world, client_id, to=world.north)
     assert list(error.value.fields) == ["organisation_id"]
-    with work(world.north) as (session, _ctx):
-        session.get(Organisation, world.east.id).disabled_at = utcnow()
+    _disable(app, world.east)
     with pytest.raises(NotFound):
         _refer(work, world, client_id, to=world.east)
     assert _rows(work, world.north) == _rows(work, world.south) == _rows(work, world.east) == []
 
 
-def test_sharing_identity_is_blocked_until_the_consent_ledger_exists(world, work, new_client):
+def test_identity_without_consent_is_refused_and_never_leaves_off_the_platform(
+    world, work, new_client
+):
     client_id = new_client(world.north)
     with pytest.raises(ValidationFailed) as error:
-        _refer(work, world, client_id, include_identity=True)
-    assert list(error.value.fields) == ["include_identity"]
-    assert "consent ledger" in error.value.fields["include_identity"][0]
+        _refer(work, world, client_id, carry_groups=["identity"])
+    assert error.value.fields == {
+        "carry_groups": ["The client has given no consent to a referral."]
+    }
     with pytest.raises(ValidationFailed) as error, work(world.north) as (session, ctx):
         data = ExternalReferral("nrm", "NRM France", None, ["legal"], SENT, include_identity=True)
         service.refer_externally(session, ctx, client_id, data, today=TODAY)
     assert list(error.value.fields) == ["include_identity"]
+    assert "only to an organisation on Haven" in error.value.fields["include_identity"][0]
     assert _rows(work, world.north) == _rows(work, world.south) == []
 
 
