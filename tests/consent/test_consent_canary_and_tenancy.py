@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEvent
 from app.consent.models import ConsentRecord, NoticeText
 from app.referrals import service as referrals
+from app.referrals.inputs import PlatformReferral
+from tests.clients.conftest import intake
 from tests.clients.test_canary import CANARY_NAME, _needles, _stored_bytes
 from tests.conftest import csrf_from, sign_in
 from tests.consent.conftest import in_days, notice_id
@@ -39,7 +41,9 @@ def test_canary_in_a_scan_and_carried_identity_is_never_stored_in_clear(
     from app.clients.service import register_client
 
     with work(world.north) as (session, ctx):
-        client_id = register_client(session, ctx, {"age_band": "25_34"}, {"name": CANARY_NAME}).id
+        client_id = register_client(
+            session, ctx, intake({"age_band": "25_34"}, {"name": CANARY_NAME})
+        ).id
     sign_in(client, people.north_cw)
     url = f"/clients/{client_id}/consent/new"
     scan = _scan_with_canary()
@@ -65,10 +69,8 @@ def test_canary_in_a_scan_and_carried_identity_is_never_stored_in_clear(
     response = client.post(url, data=data, content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)
     with work(world.north) as (session, ctx):
-        referrals.refer_to_platform_organisation(
-            session, ctx, client_id, world.south.id, ["legal"], _today(),
-            carry_groups=["identity"],
-        )  # fmt: skip
+        data = PlatformReferral(world.south.id, ["legal"], _today(), carry_groups=["identity"])
+        referrals.refer_to_platform_organisation(session, ctx, client_id, data)
     stored = _stored_bytes(app)
     with work(world.north) as (session, _ctx):
         number = session.scalar(select(ConsentRecord.receipt_number))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -198,16 +199,13 @@ def test_expiring_dashboard_lists_the_next_30_days_only(world, work, new_client,
 
 
 def test_assistance_is_never_conditional_on_consent(world, work, new_client):
+    from app.assistance.inputs import ServiceInput
     from app.assistance.service import record_service
 
     client_id = new_client(world.north)
+    service = ServiceInput(category="material", started_on=utcnow().date(), quantity=Decimal(1))
     with work(world.north) as (session, ctx):
-        row = record_service(
-            session,
-            ctx,
-            client_id,
-            {"category": "material", "started_on": utcnow().date().isoformat(), "quantity": "1"},
-        )
+        row = record_service(session, ctx, client_id, service)
     assert row.id
 
 

@@ -18,6 +18,7 @@ from app.consent.withdrawal import withdraw_consent
 from app.errors import ValidationFailed
 from app.keys.service import binding, open_for_client
 from app.referrals import receiving, service
+from app.referrals.inputs import PlatformReferral, ReferralAnswer
 from app.referrals.models import Referral
 from crypto import CryptoError
 from tests.consent.conftest import SECRET_NAME, SECRET_PHONE
@@ -37,16 +38,16 @@ def _consent_to_south(give, world, client_id, **overrides):
 
 def _refer(work, world, client_id, groups):
     with work(world.north) as (session, ctx):
-        row = service.refer_to_platform_organisation(
-            session, ctx, client_id, world.south.id, ["legal"], SENT, carry_groups=groups
-        )
+        data = PlatformReferral(world.south.id, ["legal"], SENT, carry_groups=groups)
+        row = service.refer_to_platform_organisation(session, ctx, client_id, data)
         return row.id, row.exchange_id
 
 
 def _take_on(work, world):
     with work(world.south) as (session, ctx):
         incoming = session.scalar(select(Referral))
-        client = receiving.answer_incoming(session, ctx, incoming.id, "accepted", SENT, True)
+        answer = ReferralAnswer("accepted", SENT, take_on=True)
+        client = receiving.answer_incoming(session, ctx, incoming.id, answer)
         return client.id
 
 
@@ -169,6 +170,6 @@ def test_a_declined_referral_destroys_the_carried_copy(world, work, new_client, 
     _refer(work, world, client_id, ["identity"])
     with work(world.south) as (session, ctx):
         incoming = session.scalar(select(Referral))
-        receiving.answer_incoming(session, ctx, incoming.id, "declined", SENT)
+        receiving.answer_incoming(session, ctx, incoming.id, ReferralAnswer("declined", SENT))
     with work(world.south) as (session, _ctx):
         assert session.scalar(select(CarriedIdentity)).carried_fields is None

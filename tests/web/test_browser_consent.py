@@ -16,7 +16,11 @@ from app.clients.service import register_client
 from app.context import Actor
 from app.db import bind_actor, unit_of_work
 from app.keys.service import attach_keyring
-from tests.browser import ACTION_TIMEOUT_MS
+from tests.browser import (
+    ACTION_TIMEOUT_MS,
+    sign_in_page,  # noqa: E402
+)
+from tests.clients.conftest import intake  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -24,10 +28,7 @@ NAME = "Amira Haddad"
 
 
 def _sign_in(page: Page, live_server: str, person) -> None:
-    page.goto(f"{live_server}/sign-in")
-    page.get_by_label("E-mail address").fill(person.email)
-    page.get_by_label("Password").fill(person.password)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_page(page, live_server, person)
     expect(page).to_have_url(f"{live_server}/")
 
 
@@ -48,7 +49,7 @@ def test_consent_in_french_for_an_arabic_speaker_then_referral_and_withdrawal(
             "languages": ["ar"],
             "preferred_language": "ar",
         }  # noqa: E501
-        client_id = register_client(session, ctx, facts, {"name": NAME}).id
+        client_id = register_client(session, ctx, intake(facts, {"name": NAME})).id
     page = browser_page
     shots = iter(range(1, 100))
 
