@@ -107,6 +107,19 @@ class VictimStatus(enum.StrEnum):
     not_identified = "not_identified"
 
 
+class IdentifyingBody(enum.StrEnum):
+    """Who formally identified a victim (the "gateway to assistance", 003 : 630): a kind of
+    body, never a name or a person."""
+
+    police = "police"
+    nrm_competent_authority = "nrm_competent_authority"
+    labour_inspectorate = "labour_inspectorate"
+    ngo = "ngo"
+    court = "court"
+    immigration_authority = "immigration_authority"
+    other = "other"
+
+
 class ReferralSource(enum.StrEnum):
     self_referral = "self_referral"
     police = "police"

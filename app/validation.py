@@ -177,9 +177,13 @@ class FieldReader(Errors):
         """Free text such as notes (to be sealed): at most 10,000 characters."""
         return self.text(name, NOTES_MAX)
 
-    def choice(self, name: str, values: type[E], default: E | None = None) -> E | None:
+    def choice(
+        self, name: str, values: type[E], default: E | None = None, *, optional: bool = False
+    ) -> E | None:
+        """A value of ``values``; when none is given: ``default``, else None if ``optional``,
+        else a message."""
         if not self.given(name):
-            if default is None:
+            if default is None and not optional:
                 self.fail(name, CHOOSE)
             return default
         try:

@@ -26,6 +26,7 @@ from app.taxonomy import (
     ServiceOutcome,
     ServiceUnit,
 )
+from app.web.api import decimal_string
 
 _CATEGORIES = validate.OneOf([c.value for c in ServiceCategory])
 
@@ -131,10 +132,6 @@ class SubtypeRenameArgs(_Args):
     retired = fields.Boolean()
 
 
-def _money() -> fields.Decimal:
-    return fields.Decimal(places=2, as_string=True, allow_none=True)
-
-
 class AssistanceRecordOut(Schema):
     id = fields.UUID(required=True)
     client_id = fields.UUID(required=True)
@@ -143,12 +140,12 @@ class AssistanceRecordOut(Schema):
     subtype_id = fields.UUID(allow_none=True)
     started_on = fields.Date(required=True)
     ended_on = fields.Date(allow_none=True)
-    quantity = fields.Decimal(places=2, as_string=True, required=True)
+    quantity = decimal_string(required=True)
     unit = fields.Enum(ServiceUnit, by_value=True, required=True)
     language = fields.String(allow_none=True)
     interpreter_used = fields.Boolean(required=True)
     grant_id = fields.UUID(allow_none=True)
-    cost = _money()
+    cost = decimal_string()
     currency = fields.String(allow_none=True)
     outcome = fields.Enum(ServiceOutcome, by_value=True, required=True)
     notes_recorded = fields.Function(
@@ -195,7 +192,7 @@ class GrantOut(Schema):
     funder = fields.String(required=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
-    budget = _money()
+    budget = decimal_string()
     currency = fields.String(required=True)
 
 

@@ -161,7 +161,9 @@ class ChildDetails(TenantScoped, Base):
 
     __tablename__ = "child_details"
     #: Whose key seals this table's ``sealed_*`` values (:mod:`app.keys.sealed`).
-    __sealed_owner__ = SealedOwner.through(Case, "case_id")
+    __sealed_owner__ = SealedOwner.through(
+        Case, "case_id", erase_also=("child_protection_service",)
+    )
     __table_args__ = (_case_fk(),)
 
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)

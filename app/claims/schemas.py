@@ -14,6 +14,7 @@ from marshmallow import RAISE, Schema, fields
 
 from app.claims.models import Claim, ClaimRoute, ClaimStatus, ClaimStatusChange, DefendantType
 from app.clients.schemas import UtcDateTime
+from app.web.api import decimal_string
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,6 @@ class ClaimStatusChangeOut(Schema):
     recorded_at = UtcDateTime(required=True)
 
 
-def _money() -> fields.Decimal:
-    return fields.Decimal(places=2, as_string=True, allow_none=True)
-
-
 class ClaimOut(Schema):
     id = fields.UUID(required=True)
     client_id = fields.UUID(required=True)
@@ -71,9 +68,9 @@ class ClaimOut(Schema):
     route = fields.Enum(ClaimRoute, by_value=True, required=True)
     defendant_type = fields.Enum(DefendantType, by_value=True, required=True)
     currency = fields.String(required=True)
-    amount_claimed = _money()
-    amount_awarded = _money()
-    amount_paid = _money()
+    amount_claimed = decimal_string()
+    amount_awarded = decimal_string()
+    amount_paid = decimal_string()
     filed_on = fields.Date(allow_none=True)
     decided_on = fields.Date(allow_none=True)
     paid_on = fields.Date(allow_none=True)

@@ -31,6 +31,7 @@ from app.taxonomy import (
     AgeBand,
     FormOfExploitation,
     Gender,
+    IdentifyingBody,
     Movement,
     ReferralSource,
     Sector,
@@ -83,6 +84,15 @@ STATUS_LABELS = {
     VictimStatus.formally_identified: _l("Formally identified"),
     VictimStatus.not_identified: _l("Not identified"),
 }
+IDENTIFIER_LABELS = {
+    IdentifyingBody.police: _l("Police"),
+    IdentifyingBody.nrm_competent_authority: _l("NRM competent authority"),
+    IdentifyingBody.labour_inspectorate: _l("Labour inspectorate"),
+    IdentifyingBody.ngo: _l("An NGO"),
+    IdentifyingBody.court: _l("Court"),
+    IdentifyingBody.immigration_authority: _l("Immigration authority"),
+    IdentifyingBody.other: _l("Other"),
+}
 SOURCE_LABELS = {
     ReferralSource.self_referral: _l("Self-referral"),
     ReferralSource.police: _l("Police"),
@@ -115,6 +125,7 @@ LABELS: dict[str, dict[Any, Any]] = {
     "sector": SECTOR_LABELS,
     "movement": MOVEMENT_LABELS,
     "victim_status": STATUS_LABELS,
+    "identified_by": IDENTIFIER_LABELS,
     "referral_source": SOURCE_LABELS,
 }
 _PRIVATE = {"autocomplete": "off", "spellcheck": "false"}
@@ -175,8 +186,11 @@ class FactsFields:
     victim_status = SelectField(
         _l("Victim status"), choices=_choices(STATUS_LABELS), default="potential"
     )
-    identified_by = StringField(
-        _l("Identified by"), description=_l("A body, such as police or NRM; not a person.")
+    identified_by = SelectField(
+        _l("Identified by"),
+        choices=[("", _l("Not identified, or not known"))] + _choices(IDENTIFIER_LABELS),
+        default="",
+        description=_l("The kind of body that identified the person; never a name."),
     )
     identified_on = DateField(_l("Identified on"), validators=[Optional()])
     referral_source = SelectField(

@@ -33,7 +33,15 @@ from app.db.base import (
     enum_column,
 )
 from app.keys.sealed import SealedOwner
-from app.taxonomy import AgeBand, Gender, Movement, ReferralSource, Sector, VictimStatus
+from app.taxonomy import (
+    AgeBand,
+    Gender,
+    IdentifyingBody,
+    Movement,
+    ReferralSource,
+    Sector,
+    VictimStatus,
+)
 
 #: Sealed identity fields, in the order the intake form shows them.
 SEALED_FIELDS = (
@@ -110,8 +118,8 @@ class Client(TenantScoped, Base):
     victim_status: Mapped[VictimStatus] = mapped_column(
         enum_column(VictimStatus), default=VictimStatus.potential
     )
-    #: Body that identified the client (e.g. "police", "NRM"), a role, not a person.
-    identified_by: Mapped[str | None] = mapped_column(String(80))
+    #: The kind of body that identified the client (a controlled list: never a name).
+    identified_by: Mapped[IdentifyingBody | None] = mapped_column(enum_column(IdentifyingBody))
     identified_on: Mapped[date | None] = mapped_column(Date)
     referral_source: Mapped[ReferralSource] = mapped_column(
         enum_column(ReferralSource), default=ReferralSource.unknown

@@ -21,6 +21,7 @@ from app.taxonomy import (
     AgeBand,
     FormOfExploitation,
     Gender,
+    IdentifyingBody,
     Movement,
     ReferralSource,
     Sector,
@@ -64,7 +65,7 @@ class ClientFactsArgs(_Args):
     sector = fields.Enum(Sector, by_value=True)
     movement = fields.Enum(Movement, by_value=True)
     victim_status = fields.Enum(VictimStatus, by_value=True)
-    identified_by = _text()
+    identified_by = fields.Enum(IdentifyingBody, by_value=True, allow_none=True)
     identified_on = fields.Date(allow_none=True)
     referral_source = fields.Enum(ReferralSource, by_value=True)
 
@@ -151,7 +152,7 @@ class ClientOut(Schema):
     sector = fields.Enum(Sector, by_value=True, required=True)
     movement = fields.Enum(Movement, by_value=True, required=True)
     victim_status = fields.Enum(VictimStatus, by_value=True, required=True)
-    identified_by = fields.String(allow_none=True)
+    identified_by = fields.Enum(IdentifyingBody, by_value=True, allow_none=True)
     identified_on = fields.Date(allow_none=True)
     referral_source = fields.Enum(ReferralSource, by_value=True, required=True)
     #: Names of the identity fields that hold a value (the values stay sealed).

@@ -143,7 +143,7 @@ def _clear_sealed_records(session: Session, client_id: uuid.UUID) -> None:
         session.execute(
             update(table.model)
             .where(table.row_id.in_(owned))
-            .values(dict.fromkeys(table.columns))
+            .values(dict.fromkeys(table.columns + table.owner.erase_also))
             # Nothing of these tables is loaded on the erasure path.
             .execution_options(synchronize_session=False)
         )
@@ -159,12 +159,22 @@ def current_facts(client: Client) -> ClientFacts:
     return ClientFacts(**{name: getattr(client, name) for name in FACT_FIELDS})
 
 
+def editable_client(session: Session, ctx: Actor, client_id: uuid.UUID) -> Client:
+    """The client, if their record may still change: an erased client's may not."""
+    client = get_client(session, ctx, client_id)
+    if client.erased_at is not None:
+        raise ClientErased(N_("This client was erased: their identity no longer exists."))
+    return client
+
+
 def update_client_facts(
     session: Session, ctx: Actor, client_id: uuid.UUID, facts: ClientFacts
 ) -> Client:
     """Replace the client's coarse facts (an API change of some of them starts from
-    :func:`current_facts`); the audit event names the facts that changed."""
-    client = get_client(session, ctx, client_id)
+    :func:`current_facts`); the audit event names the facts that changed. An erased
+    client's facts stay as they were at erasure: the statistics keep them, nobody edits
+    them."""
+    client = editable_client(session, ctx, client_id)
     before, updated = current_facts(client), read_facts(facts, ctx.today())
     _apply_facts(client, updated)
     session.flush()

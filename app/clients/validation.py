@@ -16,6 +16,7 @@ from app.taxonomy import (
     AgeBand,
     FormOfExploitation,
     Gender,
+    IdentifyingBody,
     Movement,
     ReferralSource,
     Sector,
@@ -130,7 +131,7 @@ def _facts(r: FieldReader) -> ClientFacts:
         sector=r.choice("sector", Sector) or Sector.unknown,
         movement=r.choice("movement", Movement) or Movement.unknown,
         victim_status=r.choice("victim_status", VictimStatus) or VictimStatus.potential,
-        identified_by=r.text("identified_by", 80),
+        identified_by=r.choice("identified_by", IdentifyingBody, optional=True),
         identified_on=r.past_day("identified_on"),
         referral_source=r.choice("referral_source", ReferralSource) or ReferralSource.unknown,
     )

@@ -219,7 +219,7 @@ def identity(client_id: uuid.UUID) -> View:
 @bp.route("/clients/<uuid:client_id>/facts", methods=["GET", "POST"])
 @requires(Permission.casework)
 def facts(client_id: uuid.UUID) -> View:
-    client = service.get_client(db(), actor(), client_id)
+    client = service.editable_client(db(), actor(), client_id)
     form = FactsForm(data=_facts_data(client) if request.method == "GET" else None)
     return handle_form(
         form,

@@ -28,6 +28,8 @@ class SealedOwner:
     client_column: str = "client_id"
     #: The model's column pointing at ``parent``'s ``id`` (same tenant).
     parent_column: str | None = None
+    #: Plain (unsealed) free-text columns that erasure clears with the sealed ones.
+    erase_also: tuple[str, ...] = ()
 
     @classmethod
     def itself(cls) -> SealedOwner:
@@ -35,9 +37,11 @@ class SealedOwner:
         return cls(client_column="id")
 
     @classmethod
-    def through(cls, parent: type[Any], parent_column: str) -> SealedOwner:
+    def through(
+        cls, parent: type[Any], parent_column: str, erase_also: tuple[str, ...] = ()
+    ) -> SealedOwner:
         """The client is the ``parent`` row's (``parent.client_id``)."""
-        return cls(parent=parent, parent_column=parent_column)
+        return cls(parent=parent, parent_column=parent_column, erase_also=erase_also)
 
 
 @dataclass(frozen=True)

@@ -55,3 +55,21 @@ def init_app(app: Flask, blueprints: list[Any]) -> None:
 
 #: OpenAPI security requirement of every casework endpoint.
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+
+
+def decimal_string(*, required: bool = False) -> fields.Decimal:
+    """A decimal amount or quantity in API output, written as a string with two decimals
+    ("1250.00") so that no float rounding touches money; the OpenAPI document says so."""
+    return fields.Decimal(
+        places=2,
+        as_string=True,
+        required=required,
+        allow_none=not required,
+        metadata={
+            "type": "string",
+            "format": "decimal",
+            "pattern": r"^-?\d+\.\d{2}$",
+            "example": "1250.00",
+            "description": "a decimal number written as a string, two decimals",
+        },
+    )

@@ -142,3 +142,21 @@ def test_no_response_schema_has_a_sealed_property(client: FlaskClient) -> None:
     for schema in spec["components"]["schemas"].values():
         every |= _property_names(spec, schema, set())
     assert not {n for n in every if n.startswith("sealed")}
+
+
+def test_decimal_outputs_are_documented_as_the_strings_they_are(client):
+    """Budgets, amounts, quantities and costs are sent as "1250.00": the document says
+    string with format decimal, never number (a client would otherwise parse a float)."""
+    spec = client.get("/api/v1/openapi.json").json
+    schemas = spec["components"]["schemas"]
+    found = {
+        (name, prop): body
+        for name, schema in schemas.items()
+        if name.endswith("Out")
+        for prop, body in schema.get("properties", {}).items()
+        if prop in {"budget", "amount_claimed", "amount_awarded", "amount_paid", "quantity",
+                    "cost"}  # fmt: skip
+    }
+    assert len(found) >= 6, found
+    for key, body in found.items():
+        assert body["type"] == "string" and body["format"] == "decimal", (key, body)

@@ -48,7 +48,7 @@ def test_status_and_verify_open_values_of_every_sealed_table(work, casework) -> 
             ChildModule(
                 guardian="Anna Mazur",
                 schooling="enrolled",
-                child_protection_service=None,
+                child_protection_service="ASE Lyon, service of Mme Durand",
                 child_protection_contact="+33 1 23 45 67 89",
             ),
         )
@@ -118,7 +118,7 @@ def test_erasure_clears_the_clients_sealed_values_in_every_table(work, casework)
             ChildModule(
                 guardian="Anna Mazur",
                 schooling="enrolled",
-                child_protection_service=None,
+                child_protection_service="ASE Lyon, service of Mme Durand",
                 child_protection_contact="+33 1 23 45 67 89",
             ),
         )
@@ -133,6 +133,8 @@ def test_erasure_clears_the_clients_sealed_values_in_every_table(work, casework)
             for owner, _row, *values in session.execute(table.rows()):
                 if owner == client_id:
                     assert values == [None] * len(values), table.name
+        # Free text beside the sealed values goes too (the child module's service name).
+        assert session.scalar(select(ChildDetails.child_protection_service)) is None
         # The other client's notes stay.
         kept = select(AssistanceRecord.sealed_notes).where(AssistanceRecord.client_id == other_id)
         assert session.scalar(kept) is not None
