@@ -16,8 +16,9 @@ The bytes of an entry are ``rfc8785.dumps`` of an object with exactly these memb
     context_hash  "sha256:<hex>" of the canonical request context | null
     details       {name: code, count, flag, null or list of codes}
 
-XXX: nothing here may carry client plaintext: strings are codes of at most 64
-characters, as :func:`app.audit.service.record_event` already insists.
+XXX: nothing here may carry client plaintext: detail strings are codes of at most 64
+characters (as :func:`app.audit.service.record_event` insists) and, stricter than it, hold
+no spaces or control characters, so no sentence fits.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ _ACTION = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 _OBJECT_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 _CODE = re.compile(r"[A-Za-z0-9-]{1,32}")
 _HASH_REF = re.compile(r"sha256:[0-9a-f]{64}")
+#: A code: no spaces or control characters, at most 64 characters. Sentences have spaces.
+_CODE_TEXT = re.compile(r"[^\s\x00-\x1f\x7f]{0,64}")
 _MEMBERS = {
     "v", "index", "id", "time", "tenant", "actor", "action",
     "objects", "policy", "consent", "context_hash", "details",
@@ -189,7 +192,8 @@ def _object(ref: ObjectRef) -> dict[str, Any]:
 def _policy(policy: PolicyRef | None) -> dict[str, Any] | None:
     if policy is None:
         return None
-    _check(all(0 < len(i) <= MAX_CODE for i in policy.ids), "policy.ids", "are not ids")
+    ids = all(i and _CODE_TEXT.fullmatch(i) for i in policy.ids)
+    _check(ids, "policy.ids", "are not ids")
     return {"ids": sorted(set(policy.ids)), "set_hash": _hash_ref(policy.set_hash, "set_hash")}
 
 
@@ -202,11 +206,11 @@ def _detail(name: str, value: DetailValue) -> DetailValue:
     _check(_NAME.fullmatch(name) is not None, f"details.{name}", "is not a detail name")
     # XXX: long strings are how narratives leak into logs; keep details to codes.
     if isinstance(value, list):
-        codes = all(isinstance(item, str) and len(item) <= MAX_CODE for item in value)
+        codes = all(isinstance(item, str) and _CODE_TEXT.fullmatch(item) for item in value)
         _check(codes, f"details.{name}", "is not a list of codes")
         return list(value)
     if isinstance(value, str):
-        _check(len(value) <= MAX_CODE, f"details.{name}", "is too long to be a code")
+        _check(_CODE_TEXT.fullmatch(value) is not None, f"details.{name}", "is not a code")
     elif isinstance(value, int) and not isinstance(value, bool):
         _check(abs(value) <= MAX_INT, f"details.{name}", "is beyond 2**53 - 1")
     else:
