@@ -576,12 +576,17 @@ def verify_bundle(
             return report
         proofs = read_proofs(bundle)
         levels = None
-        if report.start == 0 and report.end == checkpoint.size:
+        whole = report.start == 0 and report.end == checkpoint.size
+        if whole:
             levels = _verify_whole(bundle, report, checkpoint, old, check_json)
         else:
             _verify_range(bundle, report, checkpoint, proofs, check_json)
         if old is not None:
-            _check_since(report, old, checkpoint, proofs, levels)
+            verdict = _check_since(old, checkpoint, proofs, levels, whole)
+            if isinstance(verdict, Failure):
+                report.failures.append(verdict)
+            else:
+                report.notes.append(verdict)
     return report
 
 
@@ -766,10 +771,12 @@ def _classify(
     """
     verified: dict[int, int] = {}
     unverified: dict[int, list[int]] = {}
+    unreadable: set[int] = set()  # a damaged line stands for the entry of its place
     problems: list[tuple[str, int, int]] = []
     for position, (index, good) in enumerate(zip(declared, ok, strict=True)):
         here = start + position
         if index is None:
+            unreadable.add(here)
             problems.append(("malformed", here, here))
         elif not start <= index < end:
             problems.append(("inserted", here, index))
@@ -786,9 +793,8 @@ def _classify(
             problems.append(("altered", index, places[0]))
             places = places[1:]
         problems.extend(("inserted", here, index) for here in places)
-    problems.extend(
-        ("missing", i, i) for i in range(start, end) if i not in verified and i not in unverified
-    )
+    accounted = verified.keys() | unverified.keys() | unreadable
+    problems.extend(("missing", i, i) for i in range(start, end) if i not in accounted)
     return _group(sorted(problems, key=lambda p: (p[1], p[0])), start)
 
 
@@ -835,62 +841,54 @@ def _describe(run: list[tuple[str, int, int]], start: int) -> Failure:
 
 
 def _check_since(
-    report: Report, old: Checkpoint, new: Checkpoint, proofs: Proofs, levels: TreeLevels | None
-) -> None:
-    """Is the checkpoint the auditor kept a prefix of this one?"""
-    fail = report.failures.append
+    old: Checkpoint, new: Checkpoint, proofs: Proofs, levels: TreeLevels | None, whole: bool
+) -> Failure | str:
+    """Is the checkpoint the auditor kept a prefix of this one? A failure, or a note.
+
+    ``levels`` are the bundle's whole log when it verified; ``whole`` says the bundle
+    holds the whole log (so without ``levels`` its entries did not verify).
+    """
+    consistent = f"consistent with your earlier checkpoint of {old.size} entries"
     if old.origin != new.origin:
-        fail(
-            Failure(
-                "inconsistent",
-                f"your earlier checkpoint is of log {old.origin}, this bundle of {new.origin}",
-            )
+        return Failure("inconsistent", f"your earlier checkpoint is of log {old.origin}")
+    if old.size > new.size:
+        return Failure(
+            "rollback",
+            f"this checkpoint covers {new.size} entries, your earlier"
+            f" one {old.size}: the log was rolled back, or the bundle is stale",
         )
-    elif old.size > new.size:
-        fail(
-            Failure(
-                "rollback",
-                f"this checkpoint covers {new.size} entries, your earlier one"
-                f" {old.size}: the log was rolled back, or the bundle is stale",
-            )
+    if old.size == new.size:
+        if old.root == new.root:
+            return "your earlier checkpoint is this one"
+        return Failure(
+            "fork",
+            f"two signed checkpoints of the same size {new.size} with"
+            " different roots: the log's history was forked",
         )
-    elif old.size == new.size and old.root != new.root:
-        fail(
-            Failure(
-                "fork",
-                f"two signed checkpoints of the same size {new.size} with"
-                " different roots: the log's history was forked",
-            )
+    if levels is not None:
+        if levels.root(old.size) == old.root:
+            return consistent
+        return Failure(
+            "fork",
+            f"entries 0\u2013{old.size - 1} of this log do not hash to the"
+            " root of your earlier checkpoint: history was rewritten",
+            0,
+            old.size - 1,
         )
-    elif levels is not None:
-        if levels.root(old.size) != old.root:
-            fail(
-                Failure(
-                    "fork",
-                    f"entries 0\u2013{old.size - 1} of this log do not hash to"
-                    f" the root of your earlier checkpoint: history was rewritten",
-                    0,
-                    old.size - 1,
-                )
-            )
-        else:
-            report.notes.append(f"consistent with your earlier checkpoint of {old.size} entries")
-    elif old.size == new.size:
-        report.notes.append("your earlier checkpoint is this one")
-    elif old.size in proofs.consistency:
-        try:
-            verify_consistency(old.size, new.size, old.root, new.root, proofs.consistency[old.size])
-            report.notes.append(f"consistent with your earlier checkpoint of {old.size} entries")
-        except ProofError as exc:
-            fail(Failure("fork", f"this checkpoint does not extend your earlier one: {exc}"))
-    else:
-        fail(
-            Failure(
-                "inconsistent",
-                f"the bundle has no consistency proof from your earlier"
-                f" checkpoint's size {old.size}; download one made since it",
-            )
+    path = proofs.consistency.get(old.size)
+    if path is None and whole:
+        return "consistency with your earlier checkpoint not checked: the entries do not verify"
+    if path is None:
+        return Failure(
+            "inconsistent",
+            f"the bundle has no consistency proof from your earlier"
+            f" checkpoint's size {old.size}; download one made since it",
         )
+    try:
+        verify_consistency(old.size, new.size, old.root, new.root, path)
+    except ProofError as exc:
+        return Failure("fork", f"this checkpoint does not extend your earlier one: {exc}")
+    return consistent
 
 
 # --- Command line -----------------------------------------------------------------------
