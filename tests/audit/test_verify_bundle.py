@@ -267,9 +267,22 @@ def test_a_bundle_that_cannot_be_read_raises() -> None:
         verify(rewrite(bundle, {"manifest.json": None}))
     with pytest.raises(BundleError, match="format is not"):
         verify(rewrite(bundle, {"manifest.json": b'{"format": "other", "start": 0, "end": 4}'}))
-    with pytest.raises(BundleError, match="not base64"):
-        bad_path = b'{"consistency": [{"old_size": 1, "path": ["!"]}]}'
-        verify(rewrite(bundle, {"proofs.json": bad_path}))
+    with pytest.raises(BundleError, match="consistency.0. has no old_size"):
+        verify(rewrite(bundle, {"proofs.json": b'{"consistency": [{"path": []}]}'}))
+
+
+def test_a_damaged_inclusion_proof_fails_its_entry() -> None:
+    log = Log(ENTRIES[:20])
+    bundle = log.bundle(4, 12)
+    proofs = json.loads(files(bundle)["proofs.json"])
+    proofs["inclusion"][3][1] = "!" + proofs["inclusion"][3][1][1:]
+    report = verify(rewrite(bundle, {"proofs.json": json.dumps(proofs).encode()}), keys=[log.vkey])
+    assert failures(report) == [("altered", 7, 7)]
+    proofs["consistency"] = [{"old_size": 2, "path": ["A"]}]
+    damaged = rewrite(bundle, {"proofs.json": json.dumps(proofs).encode()})
+    report = verify(damaged, keys=[log.vkey], since=log.checkpoint(2).encode())
+    assert failures(report)[-1] == ("inconsistent", None, None)
+    assert "from size 2 is damaged" in report.failures[-1].message
 
 
 def test_signed_checkpoints_made_by_the_app_match_its_trees() -> None:
