@@ -556,12 +556,7 @@ def verify_bundle(
     with Bundle(source) as bundle:
         report.start, report.end = read_range(bundle)
         if not keys:
-            keys = read_keys(bundle.read("key.vkey").decode("utf-8", "replace"))
-            shown = "; ".join(str(k) for k in keys)
-            report.notes.append(
-                f"trusting the bundle's own key.vkey ({shown}): compare it"
-                " with the key Haven shows you, or pass --key"
-            )
+            keys = _bundle_keys(bundle, report)
         try:
             checkpoint, report.key = open_checkpoint(bundle.read("checkpoint.txt"), keys)
         except NoteError as exc:
@@ -570,29 +565,47 @@ def verify_bundle(
         report.checkpoint = checkpoint
         old = _open_old(report, since, keys)
         if report.end > checkpoint.size:
-            report.failures.append(
-                Failure(
-                    "range",
-                    f"the bundle claims entries up to"
-                    f" {report.end - 1}, the checkpoint covers"
-                    f" {checkpoint.size}",
-                )
-            )
+            message = f"the bundle claims entries up to {report.end - 1}, the checkpoint"
+            report.failures.append(Failure("range", f"{message} covers {checkpoint.size}"))
             return report
-        proofs = read_proofs(bundle)
-        levels = None
-        whole = report.start == 0 and report.end == checkpoint.size
-        if whole:
-            levels = _verify_whole(bundle, report, checkpoint, old, check_json)
-        else:
-            _verify_range(bundle, report, checkpoint, proofs, check_json)
-        if old is not None:
-            verdict = _check_since(old, checkpoint, proofs, levels, whole)
-            if isinstance(verdict, Failure):
-                report.failures.append(verdict)
-            else:
-                report.notes.append(verdict)
+        _verify_entries(bundle, report, checkpoint, old, check_json)
     return report
+
+
+def _bundle_keys(bundle: Bundle, report: Report) -> list[VerifierKey]:
+    try:
+        keys = read_keys(bundle.read("key.vkey").decode("utf-8", "replace"))
+    except NoteError as exc:
+        raise BundleError(f"key.vkey: {exc}") from exc
+    shown = "; ".join(str(k) for k in keys)
+    report.notes.append(
+        f"trusting the bundle's own key.vkey ({shown}): compare it with the key Haven"
+        " shows you, or pass --key"
+    )
+    return keys
+
+
+def _verify_entries(
+    bundle: Bundle,
+    report: Report,
+    checkpoint: Checkpoint,
+    old: Checkpoint | None,
+    check_json: bool,
+) -> None:
+    """The entries against the checkpoint, then the checkpoint against the old one."""
+    proofs = read_proofs(bundle)
+    levels = None
+    whole = report.start == 0 and report.end == checkpoint.size
+    if whole:
+        levels = _verify_whole(bundle, report, checkpoint, old, check_json)
+    else:
+        _verify_range(bundle, report, checkpoint, proofs, check_json)
+    if old is not None:
+        verdict = _check_since(old, checkpoint, proofs, levels, whole)
+        if isinstance(verdict, Failure):
+            report.failures.append(verdict)
+        else:
+            report.notes.append(verdict)
 
 
 def _open_old(
@@ -666,7 +679,7 @@ def _verify_whole(
     expected = _leaf_hints(bundle, report, checkpoint)
     if expected is None:
         good_prefix = 0
-        if old is not None and old.size <= levels.size and levels.root(old.size) == old.root:
+        if old is not None and 0 < old.size <= levels.size and levels.root(old.size) == old.root:
             good_prefix = old.size
             report.notes.append(f"entries 0\u2013{old.size - 1} match your earlier checkpoint")
         report.failures.extend(_unlocated(scan, checkpoint, good_prefix))
@@ -754,7 +767,7 @@ def _verify_range(
     report.failures.extend(failures)
     if not failures:
         report.notes.append(
-            f"entries {start}\u2013{end - 1}: each one's inclusion proof"
+            f"entries {_span(start, end)}: each one's inclusion proof"
             " leads to the checkpoint's root"
         )
 
@@ -872,6 +885,8 @@ def _check_since(
             f"two signed checkpoints of the same size {new.size} with"
             " different roots: the log's history was forked",
         )
+    if old.size == 0:
+        return consistent  # every log extends the empty one
     if levels is not None:
         if levels.root(old.size) == old.root:
             return consistent
@@ -912,7 +927,7 @@ def format_report(report: Report) -> str:
             f"checkpoint  {checkpoint.size} entries, root"
             f" {base64.b64encode(checkpoint.root).decode()}",
             f"signed by   {report.key}",
-            f"entries     {report.start}\u2013{report.end - 1} of the log"
+            f"entries     {_span(report.start, report.end)} of the log"
             + (" (the whole log)" if report.start == 0 and report.end == checkpoint.size else ""),
         ]
     lines += [f"note        {note}" for note in report.notes]
@@ -924,6 +939,10 @@ def format_report(report: Report) -> str:
     if len(report.failures) > SHOWN_FAILURES:
         lines.append(f"  ... and {len(report.failures) - SHOWN_FAILURES} more")
     return "\n".join(lines)
+
+
+def _span(start: int, end: int) -> str:
+    return "none" if start == end else f"{start}\u2013{end - 1}"
 
 
 def _load_keys(values: list[str]) -> list[VerifierKey]:

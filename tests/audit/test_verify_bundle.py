@@ -293,3 +293,13 @@ def test_signed_checkpoints_made_by_the_app_match_its_trees() -> None:
                      signed_checkpoint=wrong, verifier_keys=[str(log.vkey)])  # fmt: skip
     with pytest.raises(ValueError, match="holds a newline"):
         Log([make_entry(0) + b"\n" + make_entry(1)]).bundle()
+
+
+def test_the_empty_checkpoint_and_an_empty_range_are_trivially_fine() -> None:
+    log = Log(ENTRIES[:20])
+    empty = log.checkpoint(0).encode()
+    for bundle in (log.bundle(), log.bundle(5, 5)):
+        report = verify(bundle, keys=[log.vkey], since=empty)
+        assert report.ok, format_report(report)
+        assert "consistent with your earlier checkpoint of 0 entries" in report.notes
+    assert "entries     none of the log" in format_report(verify(log.bundle(5, 5)))
