@@ -303,3 +303,14 @@ def test_the_empty_checkpoint_and_an_empty_range_are_trivially_fine() -> None:
         assert report.ok, format_report(report)
         assert "consistent with your earlier checkpoint of 0 entries" in report.notes
     assert "entries     none of the log" in format_report(verify(log.bundle(5, 5)))
+
+
+def test_entries_swapped_far_apart_are_both_named() -> None:
+    log = Log(ENTRIES[:20])
+    for start, end in ((0, 20), (2, 15)):
+        swapped = lines(log.bundle(start, end))
+        swapped[3 - start], swapped[9 - start] = swapped[9 - start], swapped[3 - start]
+        report = verify(with_lines(log.bundle(start, end), swapped), keys=[log.vkey])
+        assert failures(report) == [("out_of_order", 3, 3), ("out_of_order", 9, 9)]
+        line = 3 - start + 1
+        assert f"line {line}, where entry 3 belongs, holds entry 9 instead" in format_report(report)
