@@ -36,6 +36,7 @@ import os
 import re
 import sys
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO
@@ -552,23 +553,32 @@ def verify_bundle(
     ``since`` is a signed checkpoint kept from an earlier bundle. Raises BundleError when
     the bundle cannot be read at all; everything else that fails is in the report.
     """
+    try:
+        with Bundle(source) as bundle:
+            return _verify(bundle, keys, since, check_json)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise BundleError(f"the zip file is damaged: {exc}") from exc
+
+
+def _verify(
+    bundle: Bundle, keys: Sequence[VerifierKey] | None, since: bytes | None, check_json: bool
+) -> Report:
     report = Report()
-    with Bundle(source) as bundle:
-        report.start, report.end = read_range(bundle)
-        if not keys:
-            keys = _bundle_keys(bundle, report)
-        try:
-            checkpoint, report.key = open_checkpoint(bundle.read("checkpoint.txt"), keys)
-        except NoteError as exc:
-            report.failures.append(Failure("signature", f"checkpoint.txt: {exc}"))
-            return report
-        report.checkpoint = checkpoint
-        old = _open_old(report, since, keys)
-        if report.end > checkpoint.size:
-            message = f"the bundle claims entries up to {report.end - 1}, the checkpoint"
-            report.failures.append(Failure("range", f"{message} covers {checkpoint.size}"))
-            return report
-        _verify_entries(bundle, report, checkpoint, old, check_json)
+    report.start, report.end = read_range(bundle)
+    if not keys:
+        keys = _bundle_keys(bundle, report)
+    try:
+        checkpoint, report.key = open_checkpoint(bundle.read("checkpoint.txt"), keys)
+    except NoteError as exc:
+        report.failures.append(Failure("signature", f"checkpoint.txt: {exc}"))
+        return report
+    report.checkpoint = checkpoint
+    old = _open_old(report, since, keys)
+    if report.end > checkpoint.size:
+        message = f"the bundle claims entries up to {report.end - 1}, the checkpoint"
+        report.failures.append(Failure("range", f"{message} covers {checkpoint.size}"))
+        return report
+    _verify_entries(bundle, report, checkpoint, old, check_json)
     return report
 
 

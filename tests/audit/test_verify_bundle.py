@@ -314,3 +314,12 @@ def test_entries_swapped_far_apart_are_both_named() -> None:
         assert failures(report) == [("out_of_order", 3, 3), ("out_of_order", 9, 9)]
         line = 3 - start + 1
         assert f"line {line}, where entry 3 belongs, holds entry 9 instead" in format_report(report)
+
+
+def test_a_damaged_zip_is_a_bundle_error() -> None:
+    log = Log(ENTRIES[:20])
+    bundle = bytearray(log.bundle())
+    at = bytes(bundle).index(b"entries.jsonl") + 200  # inside the deflated entries
+    bundle[at] ^= 0xFF
+    with pytest.raises(BundleError, match="damaged"):
+        verify(bytes(bundle), keys=[log.vkey])
