@@ -47,7 +47,7 @@ from app.audit.verifier import (  # noqa: E402
 )
 
 TENANT = uuid.UUID("3f1c7a2e-0000-4000-8000-000000000001")
-ACTIONS = ("auth.sign_in", "client.reveal", "client.searched", "consent.given", "case.opened")
+ACTIONS = ("client.revealed", "case.opened", "client.searched", "member.added", "referral.sent")
 #: An entry in the canonical form entries.entry_bytes gives (checked on a sample below):
 #: members sorted, no spaces, ASCII only. Formatting a template keeps generation quick.
 TEMPLATE = (

@@ -9,7 +9,7 @@ The bytes of an entry are ``rfc8785.dumps`` of an object with exactly these memb
     time          UTC, "YYYY-MM-DDTHH:MM:SS.ffffffZ"
     tenant        the organisation's UUID
     actor         {"type": "user" | "token" | "system", "id": UUID | null, "roles": [sorted]}
-    action        dotted verb, e.g. "client.reveal"
+    action        an AuditAction: "<object>.<what happened>", e.g. "client.revealed"
     objects       [{"type", "id", "code"}]: kinds, ids and pseudonym codes only
     policy        {"ids": [sorted], "set_hash": "sha256:<hex>"} | null
     consent       the consent record's UUID relied on | null

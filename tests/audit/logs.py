@@ -20,7 +20,7 @@ from app.audit.verifier import Checkpoint, VerifierKey
 TENANT = uuid.UUID("3f1c7a2e-0000-4000-8000-000000000001")
 ORIGIN = origin_for("haven.example.org", TENANT)
 KEY = new_signing_key()
-ACTIONS = ("client.reveal", "auth.sign_in", "case.opened", "consent.given", "client.searched")
+ACTIONS = ("client.revealed", "case.opened", "client.searched", "member.added", "referral.sent")
 
 
 def make_entry(index: int, salt: int = 0) -> bytes:

@@ -23,15 +23,19 @@ CASEWORKER = EntryActor("user", USER, ("caseworker",))
 EXAMPLE = [
     AuditEntry(0, uuid.UUID("0b9c6f3e-2d1a-4e8b-9c7d-5a4f3e2d1c0b"),
                datetime(2026, 11, 23, 9, 15, 2, 417000, tzinfo=UTC), TENANT, CASEWORKER,
-               "auth.sign_in"),
+               "case.opened",
+               objects=(ObjectRef("case", "4f3e2d1c-0b9a-4887-a665-544332211000"),),
+               details={"client": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"}),
     AuditEntry(1, uuid.UUID("1c0d7a4f-3e2b-4f9c-8d1e-6b5a4f3e2d1c"),
                datetime(2026, 11, 23, 9, 16, 40, 5123, tzinfo=UTC), TENANT, CASEWORKER,
-               "client.reveal",
+               "client.revealed",
                objects=(ObjectRef("client", "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b", "K7-MORA-42"),),
                details={"field": "name"}),
     AuditEntry(2, uuid.UUID("2d1e8b5a-4f3c-4a0d-9e2f-7c6b5a4f3e2d"),
                datetime(2026, 11, 23, 9, 20, tzinfo=UTC), TENANT, EntryActor("system"),
-               "keys.rotated", details={"count": 12}),
+               "member.sessions_revoked",
+               objects=(ObjectRef("user", "6d2e8f1a-3b4c-4d5e-8f6a-7b8c9d0e1f2a"),),
+               details={"count": 2}),
 ]  # fmt: skip
 #: Test only: the seed 0x00 0x01 ... 0x1f, as the document says.
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
