@@ -140,11 +140,21 @@ def entries_file(tmp: Path, whole: Path) -> Path:
     return data
 
 
+#: Runs the copied verifier as __main__ and reports its own peak memory on exit: VmHWM
+#: of its address space, which starts afresh at exec (rusage would count the pages the
+#: fork shared with this process).
+PEAK_WRAPPER = (
+    "import atexit, runpy, sys; atexit.register(lambda: print([line for line in"
+    " open('/proc/self/status') if line.startswith('VmHWM')][0], file=sys.stderr));"
+    " sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
+)
+
+
 def run_standalone(tmp: Path, whole: Path, vkey: str) -> tuple[tuple[float, float], float]:
     """``python -I haven_verify.py`` on a copy of the verifier: wall and CPU s, peak MB."""
     script = tmp / "haven_verify.py"
     shutil.copy(ROOT / "app" / "audit" / "verifier.py", script)
-    command = [sys.executable, "-I", str(script), str(whole), "--key", vkey]
+    command = [sys.executable, "-I", "-c", PEAK_WRAPPER, str(script), str(whole), "--key", vkey]
     start = time.perf_counter()
     done = subprocess.run([*command, "--since", str(tmp / "kept.txt")], capture_output=True,
                           text=True, check=False)  # fmt: skip
@@ -152,7 +162,8 @@ def run_standalone(tmp: Path, whole: Path, vkey: str) -> tuple[tuple[float, floa
     if done.returncode != 0:
         sys.exit(f"haven_verify.py failed:\n{done.stdout}{done.stderr}")
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (elapsed, usage.ru_utime + usage.ru_stime), usage.ru_maxrss / 1024
+    peak_kb = int(done.stderr.split("VmHWM:")[-1].split()[0])
+    return (elapsed, usage.ru_utime + usage.ru_stime), peak_kb / 1024
 
 
 def main() -> None:
