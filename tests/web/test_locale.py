@@ -122,3 +122,17 @@ def test_the_language_switcher_never_sends_anyone_to_another_site(client: FlaskC
         )
         assert answer.status_code == 302
         assert answer.headers["Location"] == "/", elsewhere
+
+
+def test_an_arabic_organisation_works_right_to_left_until_a_person_picks_another_language(
+    client: FlaskClient, factory: Factory
+) -> None:
+    org = factory.organisation("dar-al-aman", locale="ar")
+    person = factory.person("worker@example.org", {org: {"caseworker"}})
+    sign_in(client, person, org)
+    page = client.get("/clients", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert _html_tag(page) == '<html lang="ar" dir="rtl">'
+    token = csrf_from(client, "/clients")
+    client.post("/account/language", data={"locale": "uk", "csrf_token": token})
+    page = client.get("/clients").get_data(as_text=True)
+    assert _html_tag(page) == '<html lang="uk" dir="ltr">' and "Клієнти" in page
