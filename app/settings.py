@@ -17,7 +17,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SUPPORTED_LOCALES = ("en", "fr", "ru")
+#: The interface languages, each named in itself (the switcher shows these names). The one
+#: list: the locale choice, the language forms, the CLI and the page header all read it.
+UI_LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "fr": "Français",
+    "ru": "Русский",
+    "uk": "Українська",
+    "ar": "العربية",
+}
+SUPPORTED_LOCALES = tuple(UI_LANGUAGES)
+#: Interface languages written right to left: their pages get ``dir="rtl"``.
+RTL_LOCALES = frozenset({"ar"})
 
 
 class SettingsError(RuntimeError):

@@ -12,7 +12,7 @@ from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 from wtforms.i18n import messages_path
 
-from app.settings import SUPPORTED_LOCALES
+from app.settings import RTL_LOCALES, SUPPORTED_LOCALES, UI_LANGUAGES
 
 babel = Babel()
 
@@ -88,6 +88,11 @@ def _request_catalog() -> support.NullTranslations:
     return found
 
 
+def text_direction(locale: str | None = None) -> str:
+    """``rtl`` or ``ltr``: the writing direction of ``locale`` (default: the page's)."""
+    return "rtl" if str(locale or get_locale()) in RTL_LOCALES else "ltr"
+
+
 def _template_gettext(string: str) -> str:
     return _request_catalog().ugettext(string)
 
@@ -108,3 +113,5 @@ def init_app(app: Flask) -> None:
         request.wtforms_translations = _WTFORMS_MESSAGES  # type: ignore[attr-defined]
 
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["text_direction"] = text_direction
+    app.jinja_env.globals["ui_languages"] = UI_LANGUAGES
