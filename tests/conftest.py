@@ -127,13 +127,14 @@ def owner_engine(settings: Settings) -> Iterator[Engine]:
 @pytest.fixture(autouse=True)
 def _clean(request: pytest.FixtureRequest) -> Iterator[None]:
     """Empty the tables a test wrote to, after it (the data a test leaves is its own)."""
+    engine = request.getfixturevalue("owner_engine") if "app" in request.fixturenames else None
     yield
-    if "app" not in request.fixturenames:
+    if engine is None:
         return
     from app.web.extensions import limiter
 
     limiter.reset()
-    _empty_tables(request.getfixturevalue("owner_engine"))
+    _empty_tables(engine)
 
 
 def _empty_tables(engine: Engine) -> None:
