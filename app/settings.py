@@ -27,8 +27,6 @@ UI_LANGUAGES: dict[str, str] = {
     "ar": "العربية",
 }
 SUPPORTED_LOCALES = tuple(UI_LANGUAGES)
-#: Interface languages written right to left: their pages get ``dir="rtl"``.
-RTL_LOCALES = frozenset({"ar"})
 
 
 class SettingsError(RuntimeError):
