@@ -100,7 +100,7 @@ def main() -> None:
     try:
         for name, call in endpoints.items():
             if args.only in name:
-                profile(name, call, log, args.repeat)
+                profile(name, call, log, args.repeat, str(org.id))
                 if args.cprofile:
                     python_profile(call, args.repeat, args.cprofile)
     finally:
@@ -135,7 +135,9 @@ def sign_in(app: Any, email: str) -> Any:
     raise RuntimeError(f"the second factor of {email} was refused")
 
 
-def profile(name: str, call: Callable[[], Any], log: StatementLog, repeat: int) -> None:
+def profile(
+    name: str, call: Callable[[], Any], log: StatementLog, repeat: int, tenant: str
+) -> None:
     for _ in range(3):
         call()  # warm: templates compiled, statements cached, keys unwrapped
     times, per_request = [], []
@@ -153,7 +155,8 @@ def profile(name: str, call: Callable[[], Any], log: StatementLog, repeat: int) 
     )
     for elapsed, stmt, _params in last:
         print(f"  {elapsed:7.2f} ms  {' '.join(stmt.split())[:150]}")
-    rls = {"t": "", "u": ""}
+    # haven_session_principal sets the tenant inside the database: the signed-in one.
+    rls = {"t": tenant, "u": ""}
     for _elapsed, stmt, params in last:
         if "set_config('app.tenant_id'" in stmt:
             rls = params  # the settings the app had when it sent what follows
