@@ -16,7 +16,7 @@ from flask_login import UserMixin, current_user
 
 from app.auth.models import User
 from app.auth.service import organisations_of
-from app.auth.sessions import SessionRecord
+from app.auth.session_store import SessionRecord
 from app.auth.signed_in import (
     ActiveMembership,
     NotSignedIn,

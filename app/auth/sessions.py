@@ -1,12 +1,11 @@
-"""Server-side sign-in sessions: the cookie carries a random token, the database its hash."""
+"""Server-side sign-in sessions: the cookie carries a random token, the store its hash
+(database rows in the embedded default, Redis in production: :mod:`app.auth.session_store`)."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -16,37 +15,21 @@ from app.audit.service import record_event
 from app.auth.models import Membership, UserSession
 from app.auth.permissions import Permission, require
 from app.auth.service import membership_in, memberships_of
+from app.auth.session_store import SessionRecord, hash_token, store_of
 from app.context import Actor
 from app.db.base import utcnow
 from app.db.tenancy import SKIP_GUARD
 from app.errors import NotFound
 from app.i18n import N_
 
-#: last_seen_at is written at most this often, so reading a page is not a write each time.
-TOUCH_EVERY = timedelta(seconds=60)
-
-
-def hash_token(token: str) -> bytes:
-    return hashlib.sha256(token.encode()).digest()
-
-
-@dataclass(frozen=True)
-class SessionRecord:
-    """A server-side session as a request needs it: a snapshot, never an ORM object, so
-    that reading it costs no ORM machinery and it looks the same whichever store holds it."""
-
-    id: uuid.UUID
-    user_id: uuid.UUID
-    #: Organisation picked for this session; None until the user picks one.
-    organisation_id: uuid.UUID | None
-    mfa_verified: bool
-    created_at: datetime
-
 
 def open_session(
     session: Session, user_id: uuid.UUID, *, mfa_verified: bool
 ) -> tuple[str, SessionRecord]:
     """A new session: the token for the cookie (never stored) and the record (its hash)."""
+    store = store_of(session)
+    if store is not None:
+        return store.open(user_id, mfa_verified=mfa_verified)
     token = secrets.token_urlsafe(32)
     row = UserSession(token_hash=hash_token(token), user_id=user_id, mfa_verified=mfa_verified)
     session.add(row)
@@ -70,18 +53,27 @@ def choose_organisation(
 ) -> tuple[SessionRecord, Membership]:
     """Switch the session to one of the user's organisations; any other id is not found."""
     for membership in memberships_of(session, record.user_id):
-        if membership.tenant_id == organisation_id:
+        if membership.tenant_id != organisation_id:
+            continue
+        store = store_of(session)
+        if store is not None:
+            store.set_organisation(record, organisation_id)
+        else:
             session.execute(
                 update(UserSession)
                 .where(UserSession.id == record.id)
                 .values(organisation_id=organisation_id),
                 execution_options={SKIP_GUARD: True, "synchronize_session": False},
             )
-            return replace(record, organisation_id=organisation_id), membership
+        return replace(record, organisation_id=organisation_id), membership
     raise NotFound(N_("You are not a member of that organisation."))
 
 
 def end_session(session: Session, record: SessionRecord) -> None:
+    store = store_of(session)
+    if store is not None:
+        store.end(record)
+        return
     session.execute(
         update(UserSession).where(UserSession.id == record.id).values(revoked_at=utcnow()),
         execution_options={SKIP_GUARD: True, "synchronize_session": False},
@@ -90,6 +82,9 @@ def end_session(session: Session, record: SessionRecord) -> None:
 
 def revoke_all_sessions(session: Session, user_id: uuid.UUID) -> int:
     """Sign a user out everywhere; returns how many live sessions were ended."""
+    store = store_of(session)
+    if store is not None:
+        return store.revoke_all(user_id)
     result = session.execute(
         update(UserSession)
         .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))

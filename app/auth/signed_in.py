@@ -24,12 +24,8 @@ from sqlalchemy import Row, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from app.auth.models import Membership, RoleGrant, User, UserSession
-from app.auth.sessions import (
-    TOUCH_EVERY,
-    SessionOrganisation,
-    SessionRecord,
-    hash_token,
-)
+from app.auth.session_store import TOUCH_EVERY, SessionRecord, hash_token, store_of
+from app.auth.sessions import SessionOrganisation
 from app.context import Role
 from app.db.tenancy import bind_actor, note_database_context
 from app.settings import Settings
@@ -84,9 +80,46 @@ def find_signed_in(
 ) -> SignedIn | NotSignedIn:
     """The principal of a session token, with the database bound to it for this
     transaction (tenant only when the person is a member of the session's organisation)."""
-    if session.get_bind().dialect.name == "postgresql":
+    postgres = session.get_bind().dialect.name == "postgresql"
+    store = store_of(session)
+    if store is not None:
+        record = store.find(token, now)
+        if record is None:
+            return NotSignedIn.unknown
+        if record is False:
+            return NotSignedIn.expired
+        assert isinstance(record, SessionRecord)
+        if postgres:
+            return _actor_in_one_statement(session, record)
+        return _actor_in_core_statements(session, record)
+    if postgres:
         return _in_one_statement(session, token, now, conf)
     return _in_core_statements(session, token, now, conf)
+
+
+def _actor_in_one_statement(session: Session, record: SessionRecord) -> SignedIn | NotSignedIn:
+    """Sessions in Redis: the person, organisation, roles and RLS settings in one statement."""
+    params = {"user_id": record.user_id, "org_id": record.organisation_id}
+    row = session.connection().execute(_ACTOR, params).first()
+    if row is None:  # the account was deleted
+        return NotSignedIn.unknown
+    found = _from_actor_row(record, row)
+    tenant = found.membership.tenant_id if found.membership else None
+    # XXX: haven_actor has just set exactly these for the transaction (see below).
+    note_database_context(session, tenant, record.user_id)
+    return found
+
+
+_ACTOR = text("SELECT * FROM haven_actor(:user_id, :org_id)")
+
+
+def _actor_in_core_statements(session: Session, record: SessionRecord) -> SignedIn | NotSignedIn:
+    connection = session.connection()
+    params = {"user_id": record.user_id, "org_id": record.organisation_id}
+    row = connection.execute(_USER_AND_ORGANISATION, params).first()
+    if row is None:
+        return NotSignedIn.unknown
+    return _with_roles(session, record, row)
 
 
 def _in_one_statement(
@@ -165,8 +198,13 @@ def _in_core_statements(
     record = SessionRecord(
         row.session_id, row.user_id, row.organisation_id, row.mfa_verified, row.created_at
     )
+    return _with_roles(session, record, row)
+
+
+def _with_roles(session: Session, record: SessionRecord, row: Any) -> SignedIn:
+    """The user and organisation of ``row``, with the roles held there (a third query)."""
     user = SignedInUser(
-        row.user_id,
+        record.user_id,
         row.email,
         row.display_name,
         row.user_locale,
@@ -176,13 +214,13 @@ def _in_core_statements(
     )
     membership = None
     if row.org_id is not None:
-        params = {"tenant_id": row.org_id, "user_id": row.user_id}
-        grants = connection.execute(_ROLES, params).all()
+        params = {"tenant_id": row.org_id, "user_id": record.user_id}
+        grants = session.connection().execute(_ROLES, params).all()
         if grants:
             org = SessionOrganisation(row.org_id, row.org_name, row.org_locale, row.org_country)
             roles = frozenset(Role(role) for role, _count in grants)
             membership = ActiveMembership(org.id, roles, org, grants[0][1])
-    bind_actor(session, membership.tenant_id if membership else None, row.user_id)
+    bind_actor(session, membership.tenant_id if membership else None, record.user_id)
     return SignedIn(record, user, membership)
 
 
@@ -223,6 +261,22 @@ _SESSION_USER = (
         )
     )
     .where(_SESSIONS.token_hash == bindparam("token_hash"))
+)
+_USER_AND_ORGANISATION = (
+    select(
+        _USERS.email,
+        _USERS.display_name,
+        _USERS.locale.label("user_locale"),
+        _USERS.must_change_password,
+        _USERS.is_platform_admin,
+        _USERS.totp_enrolled_at,
+        _ORGS.id.label("org_id"),
+        _ORGS.name.label("org_name"),
+        _ORGS.default_locale.label("org_locale"),
+        _ORGS.country.label("org_country"),
+    )
+    .select_from(User.__table__.outerjoin(Organisation.__table__, _ORGS.id == bindparam("org_id")))
+    .where(_USERS.id == bindparam("user_id"))
 )
 _TOUCH = (
     update(UserSession)
