@@ -180,11 +180,13 @@ def python_profile(call: Callable[[], Any], repeat: int, top: int) -> None:
     stats.sort_stats("cumulative").print_stats(top)
 
 
-def explain(stmt: str, params: Any, rls: dict[str, str]) -> None:
+def explain(
+    stmt: str, params: Any, rls: dict[str, str], database: str = data.DATABASE
+) -> None:
     """EXPLAIN ANALYZE as the app role, with the app's RLS settings, then roll back."""
     import psycopg
 
-    with psycopg.connect(f"host=127.0.0.1 user=haven_app dbname={data.DATABASE}") as conn:
+    with psycopg.connect(f"host=127.0.0.1 user=haven_app dbname={database}") as conn:
         conn.execute(
             "SELECT set_config('app.tenant_id', %(t)s, true), "
             "set_config('app.user_id', %(u)s, true)",
