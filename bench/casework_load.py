@@ -228,7 +228,9 @@ def second_factor(browser: Browser, email: str) -> None:
 
     for _attempt in range(3):
         token = browser.csrf("/sign-in/code")
-        status, _location = browser.post("/sign-in/code", {"csrf_token": token, "code": totp_code()})
+        status, _location = browser.post(
+            "/sign-in/code", {"csrf_token": token, "code": totp_code()}
+        )
         if status in (302, 303):
             return
         time.sleep(30 - time.time() % 30 + 0.5)

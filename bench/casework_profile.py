@@ -71,6 +71,12 @@ def main() -> None:
     parser.add_argument(
         "--state-dir", type=Path, default=Path(tempfile.gettempdir()) / "haven-bench"
     )
+    parser.add_argument(
+        "--sessions",
+        choices=("database", "redis"),
+        default="database",
+        help="where sign-in sessions live (redis: 127.0.0.1:6379, a bench key prefix)",
+    )
     args = parser.parse_args()
     os.environ.update(
         {
@@ -82,6 +88,8 @@ def main() -> None:
     from bench.haven_app import app
 
     log = StatementLog(app.extensions["haven.engine"])
+    if args.sessions == "redis":
+        use_redis_sessions(app)
     orgs, _counts = data.inventory()
     org = orgs[args.org_rank]
     client_id, language = data.sample_clients([org], 1, 1)[org.id][0]
@@ -105,6 +113,24 @@ def main() -> None:
                     python_profile(call, args.repeat, args.cprofile)
     finally:
         data.remove_load_records([org])
+
+
+def use_redis_sessions(app: Any) -> None:
+    """The production shape: sessions in Redis, under a prefix of this run's own."""
+    from datetime import timedelta
+
+    from redis import Redis
+
+    from app.auth.session_store import RedisSessions, use_session_store
+
+    conf = app.extensions["haven.settings"]
+    store = RedisSessions(
+        Redis.from_url("redis://127.0.0.1:6379/0"),
+        f"haven-bench:{uuid.uuid4().hex}:",
+        timedelta(minutes=conf.idle_timeout_minutes),
+        timedelta(hours=conf.session_max_hours),
+    )
+    use_session_store(app.extensions["haven.sessionmaker"], store)
 
 
 def _post_without_flash(web: Any, url: str, form: dict[str, str]) -> Any:
@@ -180,9 +206,7 @@ def python_profile(call: Callable[[], Any], repeat: int, top: int) -> None:
     stats.sort_stats("cumulative").print_stats(top)
 
 
-def explain(
-    stmt: str, params: Any, rls: dict[str, str], database: str = data.DATABASE
-) -> None:
+def explain(stmt: str, params: Any, rls: dict[str, str], database: str = data.DATABASE) -> None:
     """EXPLAIN ANALYZE as the app role, with the app's RLS settings, then roll back."""
     import psycopg
 
