@@ -68,7 +68,7 @@ COMMANDS = (db_group, org_group, user_group, token_group, keys_group, demo_comma
 
 def init_app(app: Flask, settings: Settings) -> None:
     request.init_database(app, settings)
-    if settings.redis_url is not None:
+    if settings.session_store == "redis" and settings.redis_url is not None:
         # Production: sessions live in Redis (DESIGN.md), as the rate limits do.
         store = RedisSessions(
             Redis.from_url(settings.redis_url),

@@ -2,6 +2,7 @@
 a key prefix of each test's own: revocation refused on the very next request, idle
 time-out, nothing but a hash of the token stored, and the statements a request costs."""
 
+import dataclasses
 import time
 import uuid
 from datetime import timedelta
@@ -105,3 +106,18 @@ def test_with_redis_the_database_sees_one_statement_per_signed_in_page(app, clie
     # PostgreSQL: haven_actor (person, organisation, roles, RLS settings); SQLite: the
     # person with the organisation, then the roles.
     assert len(statements) == (1 if ON_POSTGRES else 2), statements
+
+
+def test_the_app_keeps_sessions_in_redis_when_its_settings_say_so(app, settings):
+    from app import create_app
+    from app.auth.session_store import store_of
+    from app.web.extensions import limiter
+
+    with_redis = create_app(
+        dataclasses.replace(settings, redis_url=REDIS_URL, session_store="redis")
+    )
+    try:
+        assert isinstance(store_of(with_redis.extensions["haven.sessionmaker"]()), RedisSessions)
+        assert store_of(app.extensions["haven.sessionmaker"]()) is None
+    finally:
+        limiter.init_app(app)  # the limiter is one object: give it back its test store
