@@ -1,7 +1,7 @@
 """Is a caseworker's screen as fast with 1,000,000 clients as with 1,000? (not a test)
 
 Run: ``.venv/bin/python bench/casework_scale.py [--sizes 1000,10000,100000,1000000]``
-(about 1 minute to 100,000 clients on a busy 2-core machine, ~10 more for 1,000,000).
+(about 2 minutes to 100,000 clients on a busy 2-core machine, ~20 more for 1,000,000).
 
 In-process, no HTTP, so the shared machine's noise matters less: one organisation in a
 PostgreSQL database ``haven_bench_scale`` grows through the sizes (clients, keys, one case
