@@ -45,6 +45,10 @@ class Settings:
     #: Name of the environment variable holding master keys, when no key file is used.
     master_key_env: str | None
     redis_url: str | None = None
+    #: Where sign-in sessions live: "database" (rows, the embedded default) or "redis"
+    #: (production, at ``redis_url``). Apart from the rate limits on purpose: a rate-limit
+    #: store that is down falls back to local counting, a session store cannot.
+    session_store: str = "database"
     #: Database role the app connects as; migrations grant it DML (never ownership).
     app_db_role: str = "haven_app"
     idle_timeout_minutes: int = 30
@@ -103,6 +107,7 @@ class Settings:
             master_key_file=_opt_path(env.get("HAVEN_MASTER_KEY_FILE")),
             master_key_env=None if env.get("HAVEN_MASTER_KEY_FILE") else "HAVEN_MASTER_KEY",
             redis_url=env.get("HAVEN_REDIS_URL") or None,
+            session_store=_session_store(env),
             app_db_role=env.get("HAVEN_APP_DB_ROLE", "haven_app"),
             idle_timeout_minutes=_int(env, "HAVEN_IDLE_TIMEOUT_MINUTES", 30),
             trusted_proxies=_int(env, "HAVEN_TRUSTED_PROXIES", 0, minimum=0),
@@ -121,10 +126,20 @@ class Settings:
             master_key_file=_opt_path(env.get("HAVEN_MASTER_KEY_FILE")) or instance / "master.key",
             master_key_env=None,
             redis_url=env.get("HAVEN_REDIS_URL") or None,
+            session_store=_session_store(env),
             app_db_role=env.get("HAVEN_APP_DB_ROLE", "haven_app"),
             idle_timeout_minutes=_int(env, "HAVEN_IDLE_TIMEOUT_MINUTES", 30),
             trusted_proxies=_int(env, "HAVEN_TRUSTED_PROXIES", 0, minimum=0),
         )
+
+
+def _session_store(env: dict[str, str]) -> str:
+    store = env.get("HAVEN_SESSION_STORE", "database")
+    if store not in ("database", "redis"):
+        raise SettingsError(f"HAVEN_SESSION_STORE must be 'database' or 'redis', not {store!r}")
+    if store == "redis" and not env.get("HAVEN_REDIS_URL"):
+        raise SettingsError("HAVEN_SESSION_STORE=redis needs HAVEN_REDIS_URL")
+    return store
 
 
 def _opt_path(value: str | None) -> Path | None:

@@ -3,7 +3,10 @@ readable. The only module that imports every domain's views (it sits above them 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
+from redis import Redis
 
 import app.models  # noqa: F401 - every model, before anything asks for the mapped tables
 from app.assistance import api as assistance_api
@@ -17,6 +20,7 @@ from app.auth import (
 from app.auth import api as auth_api
 from app.auth import views as auth_views
 from app.auth.access import may
+from app.auth.session_store import RedisSessions, use_session_store
 from app.cases import api as cases_api
 from app.cases import risk_views  # noqa: F401 - its routes join the cases blueprint
 from app.cases import views as case_views
@@ -64,6 +68,15 @@ COMMANDS = (db_group, org_group, user_group, token_group, keys_group, demo_comma
 
 def init_app(app: Flask, settings: Settings) -> None:
     request.init_database(app, settings)
+    if settings.session_store == "redis" and settings.redis_url is not None:
+        # Production: sessions live in Redis (DESIGN.md), as the rate limits do.
+        store = RedisSessions(
+            Redis.from_url(settings.redis_url),
+            "haven:session:",
+            timedelta(minutes=settings.idle_timeout_minutes),
+            timedelta(hours=settings.session_max_hours),
+        )
+        use_session_store(app.extensions["haven.sessionmaker"], store)
     app.extensions["haven.master"] = master_provider_for(settings, create=not settings.production)
     extensions.init_app(app, settings)
     i18n.init_app(app)

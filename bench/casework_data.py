@@ -50,7 +50,7 @@ PG = "127.0.0.1:5432"
 OWNER_URL = f"postgresql+psycopg://haven_owner@{PG}/{DATABASE}"
 APP_URL = f"postgresql+psycopg://haven_app@{PG}/{DATABASE}"
 #: Bumped whenever the shape of the generated data changes: forces a new database.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 ORGANISATIONS = 50
 CLIENTS = 100_000
 RECORDS = 1_000_000
@@ -59,6 +59,8 @@ SEALED_NOTES_SHARE = 0.10
 BATCH = 5_000
 #: The load test signs in as these accounts; a benchmark database only, never a real one.
 CASEWORKER_PASSWORD = "bench-caseworker-password"  # noqa: S105 - a throwaway bench account
+#: Their authenticator secret (caseworkers must use a second factor): bench accounts only.
+CASEWORKER_TOTP_SECRET = "HAVENBENCHCASEWORKERTOTP"  # noqa: S105 - a throwaway bench account
 TODAY = date(2026, 11, 1)
 
 
@@ -194,6 +196,13 @@ def inventory() -> tuple[list[BenchOrg], dict[str, int]]:
         engine.dispose()
 
 
+def totp_code(at: float | None = None) -> str:
+    """The bench caseworkers' current second-factor code."""
+    import pyotp
+
+    return str(pyotp.TOTP(CASEWORKER_TOTP_SECRET).at(time.time() if at is None else at))
+
+
 def caseworker_email(slug: str) -> str:
     return f"caseworker@{slug}.bench.haven.example"
 
@@ -268,6 +277,8 @@ def _organisations_and_caseworkers(session: Session, count: int) -> list[uuid.UU
         user, _one_time = auth.create_user(session, caseworker_email(slug), f"Caseworker {n:02d}")
         user.password_hash = password_hash
         user.must_change_password = False
+        auth.enrol_totp(session, user, CASEWORKER_TOTP_SECRET, totp_code())
+        user.totp_last_step = None  # so that the first sign-in may reuse this step
         with acting_in(session, org.id):
             auth.add_member(session, Actor.system(org.id), user, frozenset({Role.caseworker}))
         ids.append(org.id)

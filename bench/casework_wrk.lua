@@ -38,7 +38,9 @@ function init(args)
   user = data.users[(index % #data.users) + 1]
   math.randomseed(index * 7919 + 17)
   local headers = { ["Cookie"] = user.cookie }
-  plain_request = wrk.format("GET", data.paths[scenario] or "/", headers)
+  -- A user may have a path of their own for a scenario (the admin's ?tenant=).
+  local path = (user.paths and user.paths[scenario]) or data.paths[scenario] or "/"
+  plain_request = wrk.format("GET", path, headers)
 end
 
 function request()

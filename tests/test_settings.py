@@ -97,3 +97,14 @@ def test_an_app_built_from_production_settings_hashes_at_full_cost(tmp_path):
         )
     finally:
         passwords.use_profile(passwords.HashingProfile.TESTS_ONLY)
+
+
+def test_sessions_go_to_redis_only_when_asked_and_with_a_redis_url(tmp_path):
+    base = {"HAVEN_INSTANCE_PATH": str(tmp_path), "HAVEN_REDIS_URL": "redis://127.0.0.1:6379/0"}
+    assert Settings.from_env(base).session_store == "database"
+    chosen = Settings.from_env({**base, "HAVEN_SESSION_STORE": "redis"})
+    assert chosen.session_store == "redis"
+    with pytest.raises(SettingsError, match="needs HAVEN_REDIS_URL"):
+        Settings.from_env({"HAVEN_INSTANCE_PATH": str(tmp_path), "HAVEN_SESSION_STORE": "redis"})
+    with pytest.raises(SettingsError, match="'database' or 'redis'"):
+        Settings.from_env({**base, "HAVEN_SESSION_STORE": "memcached"})

@@ -2,42 +2,41 @@
 
 Flask-Login asks :func:`_load_principal` for the principal of the session cookie; everything
 else reads ``current_user`` (a :class:`Principal`) or the actor from
-:func:`app.web.request.actor`.
+:func:`app.web.request.actor`. The lookup itself is :mod:`app.auth.signed_in` (one round
+trip on PostgreSQL).
 """
 
 from __future__ import annotations
 
 import functools
-import uuid
 from dataclasses import dataclass
 
 from flask import g
 from flask_login import UserMixin, current_user
-from sqlalchemy import bindparam, func, select
 
-from app.auth.models import Membership, RoleGrant, User, UserSession
+from app.auth.models import User
 from app.auth.service import organisations_of
-from app.auth.sessions import SessionOrganisation, find_session_and_organisation, touch
-from app.context import Actor, Role
-from app.db import HavenSession, bind_actor, utcnow
+from app.auth.session_store import SessionRecord
+from app.auth.signed_in import (
+    ActiveMembership,
+    NotSignedIn,
+    SignedInUser,
+    find_signed_in,
+)
+from app.context import Actor
+from app.db import utcnow
 from app.tenants.models import Organisation
 from app.web.extensions import login_manager
 from app.web.request import db, settings
 
-
-@dataclass(frozen=True)
-class ActiveMembership:
-    """The organisation this session acts in, the roles held there, and how many
-    organisations the person belongs to (one: the header needs no switcher)."""
-
-    tenant_id: uuid.UUID
-    roles: frozenset[Role]
-    organisation: SessionOrganisation | None = None
-    organisations: int = 1
-
-    @property
-    def locale(self) -> str | None:
-        return self.organisation.default_locale if self.organisation else None
+__all__ = [
+    "ActiveMembership",
+    "Principal",
+    "SignedInUser",
+    "account",
+    "my_organisations",
+    "signed_in_user",
+]
 
 
 @dataclass
@@ -45,8 +44,8 @@ class Principal(UserMixin):  # type: ignore[misc]
     """The signed-in person for this request: account, server-side session, membership."""
 
     token: str
-    user: User
-    user_session: UserSession
+    user: SignedInUser
+    user_session: SessionRecord
     membership: ActiveMembership | None
 
     def get_id(self) -> str:
@@ -65,52 +64,37 @@ class Principal(UserMixin):  # type: ignore[misc]
         )
 
 
+def signed_in_user(user: User) -> SignedInUser:
+    """The snapshot of an account row (at sign-in, where the row is at hand)."""
+    return SignedInUser(
+        user.id,
+        user.email,
+        user.display_name,
+        user.locale,
+        user.must_change_password,
+        user.is_platform_admin,
+        user.totp_enrolled_at,
+    )
+
+
 @login_manager.user_loader  # type: ignore[untyped-decorator]
 def _load_principal(token: str) -> Principal | None:
-    session = db()
-    found = find_session_and_organisation(session, token)
-    if found is None:
-        return None
-    user_session, org = found
-    now = utcnow()
-    conf = settings()
-    if not user_session.is_live(now, conf.idle_timeout_minutes, conf.session_max_hours):
+    found = find_signed_in(db(), token, utcnow(), settings())
+    if found is NotSignedIn.expired:
         g.session_expired = True
         return None
-    touch(user_session, now)
-    user = user_session.user
-    org_id = user_session.organisation_id
-    bind_actor(session, org_id, user.id)
-    membership = _active_membership(session, org, user.id)
-    return Principal(token, user, user_session, membership)
-
-
-def _active_membership(
-    session: HavenSession, org: SessionOrganisation | None, user_id: uuid.UUID
-) -> ActiveMembership | None:
-    """Roles in the session's organisation, and how many organisations the person belongs
-    to, in one query (every member holds a role)."""
-    if org is None:
+    if found is NotSignedIn.unknown:
         return None
-    # The query that establishes the actor: its tenant and user predicates are explicit
-    # (and RLS holds on PostgreSQL), so it runs as a plain Core statement, without the
-    # ORM and the guard, which tripled its cost on every signed-in request.
-    rows = session.connection().execute(_ROLES, {"tenant_id": org.id, "user_id": user_id}).all()
-    if not rows:
-        return None
-    roles = frozenset(Role(role) for role, _count in rows)
-    return ActiveMembership(org.id, roles, org, organisations=rows[0][1])
+    return Principal(token, found.user, found.session, found.membership)
 
 
-_GRANTS, _MEMBERSHIPS = RoleGrant.__table__.c, Membership.__table__.c
-#: Built once, like the session lookup: this runs on every signed-in request.
-_ROLES = select(
-    _GRANTS.role,
-    select(func.count())
-    .where(_MEMBERSHIPS.user_id == bindparam("user_id"))
-    .scalar_subquery()
-    .label("organisations"),
-).where(_GRANTS.tenant_id == bindparam("tenant_id"), _GRANTS.user_id == bindparam("user_id"))
+def account() -> User:
+    """The signed-in person's account row, for the few pages that change it (password,
+    second factor, language); every other page reads the snapshot."""
+    user = db().get(User, current_user.user.id)
+    if user is None:  # deleted while signed in: the session went with it
+        raise LookupError("the signed-in account no longer exists")
+    return user
 
 
 def my_organisations() -> list[Organisation]:

@@ -1,14 +1,13 @@
-"""Server-side sign-in sessions: the cookie carries a random token, the database its hash."""
+"""Server-side sign-in sessions: the cookie carries a random token, the store its hash
+(database rows in the embedded default, Redis in production: :mod:`app.auth.session_store`)."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.audit.actions import AuditAction
@@ -16,30 +15,26 @@ from app.audit.service import record_event
 from app.auth.models import Membership, UserSession
 from app.auth.permissions import Permission, require
 from app.auth.service import membership_in, memberships_of
+from app.auth.session_store import SessionRecord, hash_token, store_of
 from app.context import Actor
 from app.db.base import utcnow
 from app.db.tenancy import SKIP_GUARD
 from app.errors import NotFound
 from app.i18n import N_
-from app.tenants.models import Organisation
-
-#: last_seen_at is written at most this often, so reading a page is not a write each time.
-TOUCH_EVERY = timedelta(seconds=60)
-
-
-def _hash(token: str) -> bytes:
-    return hashlib.sha256(token.encode()).digest()
 
 
 def open_session(
     session: Session, user_id: uuid.UUID, *, mfa_verified: bool
-) -> tuple[str, UserSession]:
-    """A new session: the token for the cookie (never stored) and the row (its hash)."""
+) -> tuple[str, SessionRecord]:
+    """A new session: the token for the cookie (never stored) and the record (its hash)."""
+    store = store_of(session)
+    if store is not None:
+        return store.open(user_id, mfa_verified=mfa_verified)
     token = secrets.token_urlsafe(32)
-    row = UserSession(token_hash=_hash(token), user_id=user_id, mfa_verified=mfa_verified)
+    row = UserSession(token_hash=hash_token(token), user_id=user_id, mfa_verified=mfa_verified)
     session.add(row)
     session.flush()
-    return token, row
+    return token, SessionRecord(row.id, user_id, None, mfa_verified, row.created_at)
 
 
 @dataclass(frozen=True)
@@ -53,68 +48,43 @@ class SessionOrganisation:
     country: str
 
 
-def find_session_and_organisation(
-    session: Session, token: str
-) -> tuple[UserSession, SessionOrganisation | None] | None:
-    """The session (its user joined) and the organisation it acts in, in one statement:
-    what every signed-in request needs before its first page query.
-
-    Only platform tables (sessions, users, organisations) are read, so the tenant guard
-    has nothing to filter and is skipped: it costs more than the lookup on every request.
-    """
-    found = session.execute(
-        _SESSION_AND_ORGANISATION,
-        {"token_hash": _hash(token)},
-        execution_options={SKIP_GUARD: True},
-    ).first()
-    if found is None:
-        return None
-    user_session, org_id, name, locale, country = found
-    org = SessionOrganisation(org_id, name, locale, country) if org_id is not None else None
-    return user_session, org
-
-
-#: Built once: constructing the statement cost as much as a third of executing it.
-_SESSION_AND_ORGANISATION = (
-    select(
-        UserSession,
-        Organisation.id,
-        Organisation.name,
-        Organisation.default_locale,
-        Organisation.country,
-    )
-    .outerjoin(Organisation, Organisation.id == UserSession.organisation_id)
-    .where(UserSession.token_hash == bindparam("token_hash"))
-)
-
-
-def touch(user_session: UserSession, now: datetime) -> None:
-    last = user_session.last_seen_at
-    if last.tzinfo is None:
-        last = last.replace(tzinfo=now.tzinfo)
-    if now - last >= TOUCH_EVERY:
-        user_session.last_seen_at = now
-
-
 def choose_organisation(
-    session: Session, user_session: UserSession, organisation_id: uuid.UUID
-) -> Membership:
+    session: Session, record: SessionRecord, organisation_id: uuid.UUID
+) -> tuple[SessionRecord, Membership]:
     """Switch the session to one of the user's organisations; any other id is not found."""
-    for membership in memberships_of(session, user_session.user_id):
-        if membership.tenant_id == organisation_id:
-            user_session.organisation_id = organisation_id
-            session.flush()
-            return membership
+    for membership in memberships_of(session, record.user_id):
+        if membership.tenant_id != organisation_id:
+            continue
+        store = store_of(session)
+        if store is not None:
+            store.set_organisation(record, organisation_id)
+        else:
+            session.execute(
+                update(UserSession)
+                .where(UserSession.id == record.id)
+                .values(organisation_id=organisation_id),
+                execution_options={SKIP_GUARD: True, "synchronize_session": False},
+            )
+        return replace(record, organisation_id=organisation_id), membership
     raise NotFound(N_("You are not a member of that organisation."))
 
 
-def end_session(session: Session, user_session: UserSession) -> None:
-    user_session.revoked_at = utcnow()
-    session.flush()
+def end_session(session: Session, record: SessionRecord) -> None:
+    store = store_of(session)
+    if store is not None:
+        store.end(record)
+        return
+    session.execute(
+        update(UserSession).where(UserSession.id == record.id).values(revoked_at=utcnow()),
+        execution_options={SKIP_GUARD: True, "synchronize_session": False},
+    )
 
 
 def revoke_all_sessions(session: Session, user_id: uuid.UUID) -> int:
     """Sign a user out everywhere; returns how many live sessions were ended."""
+    store = store_of(session)
+    if store is not None:
+        return store.revoke_all(user_id)
     result = session.execute(
         update(UserSession)
         .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))

@@ -25,7 +25,8 @@ from app.auth.forms import (
     SignInForm,
 )
 from app.auth.models import User
-from app.auth.principal import ActiveMembership, Principal
+from app.auth.principal import ActiveMembership, Principal, signed_in_user
+from app.auth.principal import account as current_account
 from app.db import bind_actor
 from app.errors import AuthenticationFailed, NotFound
 from app.i18n import N_
@@ -71,13 +72,13 @@ def _sign_in(user: User, *, mfa_verified: bool) -> None:
     """Open the session, in the one organisation if the user belongs to only one."""
     session.pop("pending_sign_in", None)
     session.permanent = True
-    token, user_session = sessions.open_session(db(), user.id, mfa_verified=mfa_verified)
+    token, record = sessions.open_session(db(), user.id, mfa_verified=mfa_verified)
     memberships = service.memberships_of(db(), user.id)
     membership = None
     if len(memberships) == 1:
-        membership = sessions.choose_organisation(db(), user_session, memberships[0].tenant_id)
+        record, membership = sessions.choose_organisation(db(), record, memberships[0].tenant_id)
     active = ActiveMembership(membership.tenant_id, membership.roles) if membership else None
-    login_user(Principal(token, user, user_session, active))
+    login_user(Principal(token, signed_in_user(user), record, active))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -140,7 +141,7 @@ def enrol() -> Response | str | tuple[str, int]:
 @bp.route("/account/enrol", methods=["GET", "POST"])
 @signed_in
 def enrol_signed_in() -> Response | str | tuple[str, int]:
-    user: User = current_user.user
+    user = current_account()
     if user.totp_enrolled_at is not None:
         return redirect(url_for("auth.account"))
     return _enrolment(user, then=url_for("auth.account"), done=_("Your authenticator is enrolled."))
@@ -185,7 +186,7 @@ def change_password() -> Response | str | tuple[str, int]:
     return handle_form(
         form,
         lambda: service.change_password(
-            db(), current_user.user, form.current_password.data, form.new_password.data
+            db(), current_account(), form.current_password.data, form.new_password.data
         ),
         page=lambda form: render_template("auth/password.html", form=form),
         done=_("Your password was changed."),
@@ -199,10 +200,16 @@ def set_language() -> Response:
     if form.validate_on_submit() and form.locale.data in SUPPORTED_LOCALES:
         session["locale"] = form.locale.data
         if current_user.is_authenticated:
-            current_user.user.locale = form.locale.data
+            current_account().locale = form.locale.data
     # Back to the page the switcher was on (a path on this site only, never elsewhere).
     back = request.form.get("next", "")
-    if back.startswith("/") and not back.startswith("//") and "\\" not in back:
+    # (printable only: a browser drops a tab or newline, so "/\t/x" would leave the site).
+    if (
+        back.startswith("/")
+        and not back.startswith("//")
+        and "\\" not in back
+        and back.isprintable()
+    ):
         return redirect(back)
     return redirect(url_for("home.index"))
 

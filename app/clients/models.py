@@ -66,7 +66,7 @@ class Client(TenantScoped, Base):
     __sealed_owner__ = SealedOwner.itself()
     __table_args__ = (
         UniqueConstraint("tenant_id", "code"),
-        Index("ix_clients_created", "tenant_id", "created_at"),
+        Index("ix_clients_keyset", "tenant_id", "created_at", "id"),
         *(
             Index(f"ix_clients_blind_index_{f}", "tenant_id", f"blind_index_{f}")
             for f in ("name", "date_of_birth", "identity_document", "phone")

@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from itertools import starmap
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Uuid, bindparam, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from app.audit.actions import AuditAction
@@ -83,6 +83,37 @@ class ClientRow:
 
 
 @dataclass(frozen=True)
+class ListCursor:
+    """Where a page of the list starts: the (registered at, id) of the row next to it.
+    Keyset pagination: a page deep in a large caseload costs what the first one does."""
+
+    created_at: datetime
+    id: uuid.UUID
+
+    def __str__(self) -> str:
+        micros = (_aware(self.created_at) - _EPOCH) // timedelta(microseconds=1)
+        return f"{micros}-{self.id.hex}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> ListCursor | None:
+        """None for anything that is not a cursor (the first page is shown)."""
+        micros, _, hex_id = (text or "").partition("-")
+        try:
+            moment = _EPOCH + timedelta(microseconds=int(micros))
+            return cls(moment, uuid.UUID(hex=hex_id))
+        except (ValueError, OverflowError):
+            return None
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite returns naive datetimes; everything Haven stores is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
 class ClientPage:
     rows: list[ClientRow]
     page: int
@@ -91,10 +122,17 @@ class ClientPage:
     #: Clients in the organisation; counted only when asked (a count(*) over a large
     #: caseload costs more than the page itself, and the screen does not need it).
     total: int | None = None
+    has_previous: bool = False
 
     @property
-    def has_previous(self) -> bool:
-        return self.page > 1
+    def next_cursor(self) -> ListCursor | None:
+        last = self.rows[-1] if self.has_next and self.rows else None
+        return ListCursor(_aware(last.created_at), last.id) if last else None
+
+    @property
+    def previous_cursor(self) -> ListCursor | None:
+        first = self.rows[0] if self.has_previous and self.rows else None
+        return ListCursor(_aware(first.created_at), first.id) if first else None
 
 
 def get_client(session: Session, ctx: Actor, client_id: uuid.UUID) -> Client:
@@ -214,37 +252,73 @@ def _live_client(session: Session, ctx: Actor, client_id: uuid.UUID) -> Client:
 
 
 def list_clients(
-    session: Session, ctx: Actor, page: int = 1, per_page: int = 50, *, count: bool = False
+    session: Session,
+    ctx: Actor,
+    page: int = 1,
+    per_page: int = 50,
+    *,
+    after: ListCursor | None = None,
+    before: ListCursor | None = None,
+    count: bool = False,
 ) -> ClientPage:
     """Newest first, one page; pseudonym and coarse facts only (no sealed column loaded).
-    One row more than the page is read to know whether another page follows."""
+    One row more than the page is read to know whether another page follows.
+
+    ``after`` / ``before`` (keyset) start the page next to a row of the page shown, one
+    index seek at any depth; without them ``page`` counts from the newest (an offset,
+    bounded by MAX_PAGE: the API's numbered pages)."""
     require(ctx, Permission.casework)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     page = min(max(page, 1), MAX_PAGE)
-    offset = (page - 1) * per_page
-    result = session.execute(_CLIENT_PAGE, {"limit": per_page + 1, "offset": offset})
+    window = {"limit": per_page + 1}
+    if before is not None:
+        params = {**window, "created_at": before.created_at, "id": before.id}
+        rows = list(starmap(ClientRow, session.execute(_CLIENTS_BEFORE, params)))
+        newer_still = len(rows) > per_page
+        rows = rows[:per_page][::-1]
+        return ClientPage(rows, page, per_page, True, None, newer_still)
+    if after is not None:
+        params = {**window, "created_at": after.created_at, "id": after.id}
+        result = session.execute(_CLIENTS_AFTER, params)
+    else:
+        result = session.execute(_CLIENT_PAGE, {**window, "offset": (page - 1) * per_page})
     rows = list(starmap(ClientRow, result))
     total = session.scalar(select(func.count()).select_from(Client)) if count else None
-    return ClientPage(rows[:per_page], page, per_page, len(rows) > per_page, total)
+    has_previous = after is not None or page > 1
+    return ClientPage(rows[:per_page], page, per_page, len(rows) > per_page, total, has_previous)
 
 
-#: Built once (the list is the most requested page); columns in ClientRow's order.
+_ROW_COLUMNS = (
+    Client.id,
+    Client.code,
+    Client.created_at,
+    Client.gender,
+    Client.age_band,
+    Client.is_minor,
+    Client.nationality,
+    Client.nationality_region,
+    Client.victim_status,
+    Client.erased_at.is_not(None).label("erased"),
+)
+_NEWEST_FIRST = (Client.created_at.desc(), Client.id.desc())
+_KEY = tuple_(Client.created_at, Client.id)
+_AT = tuple_(bindparam("created_at", type_=Client.created_at.type), bindparam("id", type_=Uuid()))
+#: Built once (the list is the most requested page); columns in ClientRow's order. Each
+#: reads the index ix_clients_keyset (tenant_id, created_at, id) from its start point.
 _CLIENT_PAGE = (
-    select(
-        Client.id,
-        Client.code,
-        Client.created_at,
-        Client.gender,
-        Client.age_band,
-        Client.is_minor,
-        Client.nationality,
-        Client.nationality_region,
-        Client.victim_status,
-        Client.erased_at.is_not(None).label("erased"),
-    )
-    .order_by(Client.created_at.desc(), Client.id.desc())
+    select(*_ROW_COLUMNS)
+    .order_by(*_NEWEST_FIRST)
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))
+)
+_CLIENTS_AFTER = (
+    select(*_ROW_COLUMNS).where(_KEY < _AT).order_by(*_NEWEST_FIRST).limit(bindparam("limit"))
+)
+_CLIENTS_BEFORE = (
+    select(*_ROW_COLUMNS)
+    .where(_KEY > _AT)
+    .order_by(Client.created_at, Client.id)
+    .limit(bindparam("limit"))
 )
 
 

@@ -99,7 +99,14 @@ def _list_lines(page: service.ClientPage) -> list[ListLine]:
 
 
 def _list_page(form: SearchForm, results: list[Client] | None = None) -> str:
-    page = service.list_clients(db(), actor(), request.args.get("page", 1, type=int))
+    args = request.args
+    page = service.list_clients(
+        db(),
+        actor(),
+        args.get("page", 1, type=int),
+        after=service.ListCursor.parse(args.get("after")),
+        before=service.ListCursor.parse(args.get("before")),
+    )
     return render_template(
         "clients/index.html",
         page=page,

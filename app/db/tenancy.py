@@ -46,6 +46,19 @@ def bind_actor(session: Session, tenant_id: uuid.UUID | None, user_id: uuid.UUID
             _set_database_context(connection, tenant_id, user_id)
 
 
+def note_database_context(
+    session: Session, tenant_id: uuid.UUID | None, user_id: uuid.UUID | None
+) -> None:
+    """Record a binding that a statement of this transaction has already set in the
+    database (``haven_session_principal``), so that the guard filters by the same tenant.
+
+    XXX: only after the database was told exactly this in the open transaction; anywhere
+    else use :func:`bind_actor`, or the ORM guard and RLS would disagree.
+    """
+    session.info[TENANT_KEY] = tenant_id
+    session.info[USER_KEY] = user_id
+
+
 def _open_connections(session: Session) -> list[Connection]:
     transaction = session.get_transaction()
     if transaction is None:

@@ -116,7 +116,13 @@ def test_the_header_switches_language_and_returns_to_the_same_page(
 
 def test_the_language_switcher_never_sends_anyone_to_another_site(client: FlaskClient) -> None:
     token = csrf_from(client, "/sign-in")
-    for elsewhere in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+    for elsewhere in (
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+    ):
         answer = client.post(
             "/account/language", data={"locale": "uk", "next": elsewhere, "csrf_token": token}
         )
