@@ -29,6 +29,7 @@ from app.consent import api as consent_api
 from app.consent import org_views  # noqa: F401 - its routes join the consent blueprint
 from app.consent import views as consent_views
 from app.demo import demo_command
+from app.disclosure.policy import load_shipped_sets
 from app.home import views as home_views
 from app.key_admin.cli import keys_group
 from app.keys.service import master_provider_for
@@ -63,6 +64,9 @@ COMMANDS = (db_group, org_group, user_group, token_group, keys_group, demo_comma
 
 
 def init_app(app: Flask, settings: Settings) -> None:
+    # A shipped policy set that does not validate stops the start (PolicyLoadError names
+    # the file and line): deciding disclosures under a broken policy is worse than not at all.
+    load_shipped_sets()
     request.init_database(app, settings)
     app.extensions["haven.master"] = master_provider_for(settings, create=not settings.production)
     extensions.init_app(app, settings)
