@@ -29,6 +29,8 @@ from app.consent import api as consent_api
 from app.consent import org_views  # noqa: F401 - its routes join the consent blueprint
 from app.consent import views as consent_views
 from app.demo import demo_command
+from app.disclosure import api as disclosure_api
+from app.disclosure import views as disclosure_views
 from app.disclosure.policy import load_shipped_sets
 from app.home import views as home_views
 from app.key_admin.cli import keys_group
@@ -50,6 +52,7 @@ BLUEPRINTS = (
     claim_views.bp,
     referral_views.bp,
     consent_views.bp,
+    disclosure_views.bp,
 )
 API_BLUEPRINTS = (
     clients_api.blp,
@@ -58,6 +61,7 @@ API_BLUEPRINTS = (
     claims_api.blp,
     referrals_api.blp,
     consent_api.blp,
+    disclosure_api.blp,
     auth_api.blp,
 )
 COMMANDS = (db_group, org_group, user_group, token_group, keys_group, demo_command)
