@@ -114,7 +114,10 @@ def explain(request: DisclosureRequest) -> list[GroupView]:
     """The stored decision in words, group by group."""
     views = []
     for group, decided in request.decision["groups"].items():
-        reasons = tuple(reason_text(code, code) for code in decided["reason_codes"])
+        english = decided.get("reason_texts") or decided["reason_codes"]
+        reasons = tuple(
+            reason_text(c, t) for c, t in zip(decided["reason_codes"], english, strict=True)
+        )
         views.append(
             GroupView(
                 FieldGroup(group),
@@ -155,7 +158,7 @@ def ask_for_disclosure(
         context_sha256=context_sha256(request),
         consent_record_id=consent.overall.record_id,
         consent_reason=consent.overall.reason.value,
-        decision=decision.as_audit(),
+        decision=_stored(decision),
         status=_status_of(decision),
     )
     session.add(row)
@@ -338,6 +341,15 @@ def _notify_duty(row: DisclosureRequest) -> str | None:
     if NotifyClient.always in duties:
         return NotifyClient.always
     return NotifyClient.unless_endangering if NotifyClient.unless_endangering in duties else None
+
+
+def _stored(decision: Decision) -> dict[str, Any]:
+    """The decision as kept with the request: the audit summary, and each reason's English
+    text for a code the screens have no sentence for (an organisation's own rule)."""
+    stored = decision.as_audit()
+    for group in decision.groups:
+        stored["groups"][str(group.field_group)]["reason_texts"] = [r.text for r in group.reasons]
+    return stored
 
 
 def _status_of(decision: Decision) -> Status:
