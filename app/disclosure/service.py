@@ -176,8 +176,8 @@ def approve_disclosure(
 ) -> DisclosureRequest:
     """A supervisor who is not the requester approves; the client's consent is asked
     again now, and the client notification choice (and why not) is recorded."""
+    row = get_request(session, ctx, request_id)  # another organisation's: not found first
     require(ctx, Permission.approve_disclosure)
-    row = get_request(session, ctx, request_id)
     if row.requested_by is not None and row.requested_by == ctx.user_id:
         _fail(
             session, ctx, row, EventKind.approval_failed, "self_approval", Forbidden(SELF_APPROVAL)
@@ -206,8 +206,8 @@ def approve_disclosure(
 
 
 def decline_disclosure(session: Session, ctx: Actor, request_id: uuid.UUID) -> DisclosureRequest:
-    require(ctx, Permission.approve_disclosure)
     row = get_request(session, ctx, request_id)
+    require(ctx, Permission.approve_disclosure)
     if row.status is not Status.awaiting_approval:
         raise Conflict(NOT_AWAITING)
     row.status = Status.declined
