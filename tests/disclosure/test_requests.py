@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import subprocess
 import zipfile
 
 import pytest
@@ -291,3 +293,30 @@ def test_other_organisation_cannot_see_or_act(casework, work, new_client, give):
         service.get_request(session, ctx, row.id)
     with pytest.raises(NotFound), work(casework.south, casework.stranger) as (session, ctx):
         service.ask_for_disclosure(session, ctx, client_id, to_police())
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl not installed")
+def test_the_readme_openssl_command_verifies_the_package_and_refuses_a_change(
+    casework, work, new_client, give, tmp_path
+):
+    client_id = new_client(casework.north)
+    give(casework.north, client_id)
+    with work(casework.north, casework.worker) as (session, ctx):
+        row = service.ask_for_disclosure(session, ctx, client_id, to_police())
+    with work(casework.north, casework.worker) as (session, ctx):
+        package = release_package(session, ctx, row.id)
+    zipfile.ZipFile(io.BytesIO(package.zip_bytes)).extractall(tmp_path)
+    number = row.number
+
+    def verify() -> subprocess.CompletedProcess[str]:
+        command = [
+            "openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "signing-key.pem", "-rawin",
+            "-in", f"{number}.json", "-sigfile", f"{number}.json.sig",
+        ]  # fmt: skip
+        return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+
+    checked = verify()
+    assert checked.returncode == 0 and "Verified Successfully" in checked.stdout
+    document = tmp_path / f"{number}.json"
+    document.write_text(document.read_text().replace("Lyon", "Lion"))
+    assert verify().returncode != 0
