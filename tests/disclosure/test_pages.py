@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from app.audit.models import AuditEvent
+from app.clients.models import Client
 from app.db.base import utcnow
 from app.disclosure.models import BreakGlass, DisclosureEvent, DisclosureRequest, EventKind, Status
 from tests.conftest import csrf_from, sign_in
@@ -308,3 +309,24 @@ def test_every_route_is_closed_to_another_organisation(client, casework, work, n
     with work(casework.north) as (session, _ctx):
         assert session.get(DisclosureRequest, (casework.north.id, row.id)).status is Status.ready
         assert session.get(BreakGlass, (casework.north.id, opening.id)).reviewed_at is None
+
+
+def test_supervisor_declines_and_finds_the_client_in_the_register(
+    client, casework, work, new_client
+):
+    url = _statutory_request(client, casework, work, new_client, casework.worker)
+    supervisor = client.application.test_client()
+    sign_in(supervisor, casework.supervisor)
+    response = supervisor.post(f"{url}/decline", data={"csrf_token": csrf_from(supervisor, url)})
+    assert response.status_code == 302
+    assert "Declined by a supervisor" in supervisor.get(url).get_data(as_text=True)
+    with work(casework.north) as (session, _ctx):
+        row = session.scalars(select(DisclosureRequest)).one()
+    tab = supervisor.get(f"/clients/{row.client_id}/disclosures").get_data(as_text=True)
+    assert "This client in the register" in tab
+    with work(casework.north) as (session, _ctx):
+        code = session.get(Client, (casework.north.id, row.client_id)).code
+    found = supervisor.get(f"/disclosure/register?client_code={code}").get_data(as_text=True)
+    assert row.number in found and "Declined" in found
+    other = supervisor.get("/disclosure/register?client_code=ZZ-NONE-00").get_data(as_text=True)
+    assert row.number not in other

@@ -3,6 +3,7 @@ second person, released as a signed package; every step in the register and the 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import shutil
@@ -21,7 +22,7 @@ from app.disclosure.inputs import ApprovalInput, PolicyChoiceInput
 from app.disclosure.models import DisclosureRequest, Status
 from app.disclosure.package import release_package
 from app.disclosure.policy import choose_policy
-from app.errors import Conflict, Forbidden, ValidationFailed
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tests.disclosure.conftest import (
     SECRET_ADDRESS,
     SECRET_NAME,
@@ -267,8 +268,6 @@ def test_package_holds_only_the_released_fields_and_verifies(casework, work, new
     assert content["policy_set_hash"] == row.policy_set_hash
     assert SECRET_ADDRESS.encode() not in package.zip_bytes
     assert SECRET_NAME.encode() not in package.zip_bytes
-    import hashlib
-
     assert hashlib.sha256(archive.read(f"{number}.pdf")).hexdigest() == content["pdf_sha256"]
     with work(casework.north) as (session, _ctx):
         stored = session.get(DisclosureRequest, (casework.north.id, row.id))
@@ -287,8 +286,6 @@ def test_other_organisation_cannot_see_or_act(casework, work, new_client, give):
     give(casework.north, client_id)
     with work(casework.north, casework.worker) as (session, ctx):
         row = service.ask_for_disclosure(session, ctx, client_id, to_police())
-    from app.errors import NotFound
-
     with pytest.raises(NotFound), work(casework.south, casework.stranger) as (session, ctx):
         service.get_request(session, ctx, row.id)
     with pytest.raises(NotFound), work(casework.south, casework.stranger) as (session, ctx):
