@@ -18,7 +18,10 @@ from app.auth import api as auth_api
 from app.auth import views as auth_views
 from app.auth.access import may
 from app.cases import api as cases_api
-from app.cases import risk_views  # noqa: F401 - its routes join the cases blueprint
+from app.cases import (
+    children,
+    risk_views,  # noqa: F401 - its routes join the cases blueprint
+)
 from app.cases import views as case_views
 from app.claims import api as claims_api
 from app.claims import views as claim_views
@@ -31,6 +34,7 @@ from app.consent import views as consent_views
 from app.demo import demo_command
 from app.disclosure import api as disclosure_api
 from app.disclosure import views as disclosure_views
+from app.disclosure.break_glass import opened_by_break_glass
 from app.disclosure.policy import load_shipped_sets
 from app.home import views as home_views
 from app.key_admin.cli import keys_group
@@ -71,6 +75,8 @@ def init_app(app: Flask, settings: Settings) -> None:
     # A shipped policy set that does not validate stops the start (PolicyLoadError names
     # the file and line): deciding disclosures under a broken policy is worse than not at all.
     load_shipped_sets()
+    # A running break-glass opening shows the child module to the one who opened it.
+    children.allow_opening_by_exception(opened_by_break_glass)
     request.init_database(app, settings)
     app.extensions["haven.master"] = master_provider_for(settings, create=not settings.production)
     extensions.init_app(app, settings)

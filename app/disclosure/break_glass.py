@@ -178,6 +178,12 @@ def active_opening(session: Session, ctx: Actor, client_id: uuid.UUID) -> BreakG
     )
 
 
+def opened_by_break_glass(session: Session, ctx: Actor, client_id: uuid.UUID) -> bool:
+    """For :func:`app.cases.children.allow_opening_by_exception`: the actor's own opening
+    of this case is still running (a user, never an API token)."""
+    return ctx.user_id is not None and active_opening(session, ctx, client_id) is not None
+
+
 def _view(opening: BreakGlass, code: str, now: datetime) -> OpeningView:
     opened = _aware(opening.opened_at)
     return OpeningView(
