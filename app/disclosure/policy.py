@@ -6,6 +6,7 @@ with the new set's hash.
 from __future__ import annotations
 
 import functools
+import logging
 from typing import NoReturn
 
 from sqlalchemy.orm import Session
@@ -19,13 +20,14 @@ from app.db.session import keep_refusal
 from app.db.tenancy import current_tenant
 from app.disclosure.inputs import PolicyChoiceInput
 from app.disclosure.models import DisclosureEvent, EventKind, PolicyChoice
-from app.errors import ValidationFailed
+from app.errors import Conflict, ValidationFailed
 from app.i18n import N_
 from app.validation import CHOOSE, FieldReader
 from policies import (
     OverrideNotStricter,
     PolicyLoadError,
     PolicySet,
+    UnknownPolicySet,
     compose,
     load_set,
     shipped_sets,
@@ -40,6 +42,11 @@ NOT_STRICTER = N_(
     "make the jurisdiction's rules less strict."
 )
 DOES_NOT_VALIDATE = N_("These rules do not validate: %(problems)s")
+SET_UNAVAILABLE = N_(
+    "Your organisation's disclosure policy cannot be loaded, so nothing can be decided; an "
+    "organisation admin must choose the policy set again."
+)
+log = logging.getLogger("haven.disclosure")
 
 
 def load_shipped_sets() -> None:
@@ -60,7 +67,13 @@ def active_policy(session: Session) -> PolicySet:
     choice = policy_choice(session)
     if choice is None:
         return load_set(DEFAULT_SET)
-    return _composed(choice.policy_set, choice.overrides)
+    try:
+        return _composed(choice.policy_set, choice.overrides)
+    except (UnknownPolicySet, PolicyLoadError) as error:
+        # XXX: a set gone in an upgrade, or overrides that no longer validate against it:
+        # decide nothing (never fall back to a less strict set) until an admin chooses.
+        log.error("policy set of tenant %s unusable: %s", choice.tenant_id, error)
+        raise Conflict(SET_UNAVAILABLE) from None
 
 
 @functools.lru_cache(maxsize=128)

@@ -12,14 +12,14 @@ import zipfile
 
 import pytest
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.audit.models import AuditEvent
 from app.consent.inputs import Withdrawal
 from app.consent.withdrawal import withdraw_consent
 from app.disclosure import service
 from app.disclosure.inputs import ApprovalInput, PolicyChoiceInput
-from app.disclosure.models import DisclosureRequest, Status
+from app.disclosure.models import DisclosureRequest, PolicyChoice, Status
 from app.disclosure.package import release_package
 from app.disclosure.policy import choose_policy
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -317,3 +317,14 @@ def test_the_readme_openssl_command_verifies_the_package_and_refuses_a_change(
     document = tmp_path / f"{number}.json"
     document.write_text(document.read_text().replace("Lyon", "Lion"))
     assert verify().returncode != 0
+
+
+def test_a_chosen_set_that_is_gone_decides_nothing(casework, work, new_client, give):
+    client_id = new_client(casework.north)
+    give(casework.north, client_id)
+    with work(casework.north, casework.admin, ("org_admin",)) as (session, ctx):
+        choose_policy(session, ctx, PolicyChoiceInput("example_labour_firewall", ""))
+    with work(casework.north) as (session, _ctx):
+        session.execute(update(PolicyChoice).values(policy_set="example_repealed"))
+    with pytest.raises(Conflict), work(casework.north, casework.worker) as (session, ctx):
+        service.ask_for_disclosure(session, ctx, client_id, to_police())
