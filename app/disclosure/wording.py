@@ -80,7 +80,10 @@ REASONS: dict[str, str] = {
         "Allowed: with the client's consent, the labour inspectorate receives what a wage "
         "claim needs."
     ),
-    "client_own_copy": N_("Allowed: the client receives a copy of their own data."),
+    "client_own_copy": N_(
+        "Needs approval: the client receives a copy of their own data under their right of "
+        "access; a supervisor other than you checks the request first."
+    ),
     "break_glass_casework_staff": N_(
         "Allowed: caseworkers and supervisors may open a case for a stated reason and a "
         "limited time; a supervisor reviews it."

@@ -29,7 +29,7 @@ forbid (principal, action in Action::"share", resource == FieldGroup::"location"
 
 
 def test_request_refused_for_address_approved_and_downloaded(
-    browser_page, live_server, casework, work, new_client, tmp_path
+    browser_page, live_server, casework, work, new_client, tmp_path, output_dir
 ):
     client_id = new_client(casework.north)
     with work(casework.north, casework.admin, ("org_admin",)) as (session, ctx):
@@ -54,6 +54,7 @@ def test_request_refused_for_address_approved_and_downloaded(
     statement = page.locator('tr[data-group="narrative"]')
     expect(statement).to_contain_text("Needs a supervisor's approval")
     expect(statement).to_contain_text("court_order_disclosure")
+    page.screenshot(path=output_dir / "01-decision.png", full_page=True)
 
     page.get_by_role("button", name="Sign out").click()
     sign_in_page(page, live_server, casework.supervisor)
@@ -61,6 +62,10 @@ def test_request_refused_for_address_approved_and_downloaded(
     page.get_by_label("Is the client told?").select_option("yes")
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_text("Ready to release")).to_be_visible()
+    page.screenshot(path=output_dir / "02-approved.png", full_page=True)
+    page.goto(f"{live_server}/disclosure/rules")
+    page.screenshot(path=output_dir / "03-rules.png", full_page=True)
+    page.goto(request_url)
     with page.expect_download() as waiting:
         page.get_by_role("button", name="Release and download the package").click()
     saved = tmp_path / "package.zip"
