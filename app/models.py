@@ -7,6 +7,7 @@ from app.cases import models as case_models
 from app.claims import models as claim_models
 from app.clients import models as client_models
 from app.consent import models as consent_models
+from app.disclosure import models as disclosure_models
 from app.keys import models as key_models
 from app.referrals import models as referral_models
 from app.tenants import models as tenant_models
@@ -19,6 +20,7 @@ __all__ = [
     "claim_models",
     "client_models",
     "consent_models",
+    "disclosure_models",
     "key_models",
     "referral_models",
     "tenant_models",

@@ -22,7 +22,10 @@ from app.auth import views as auth_views
 from app.auth.access import may
 from app.auth.session_store import RedisSessions, use_session_store
 from app.cases import api as cases_api
-from app.cases import risk_views  # noqa: F401 - its routes join the cases blueprint
+from app.cases import (
+    children,
+    risk_views,  # noqa: F401 - its routes join the cases blueprint
+)
 from app.cases import views as case_views
 from app.claims import api as claims_api
 from app.claims import views as claim_views
@@ -33,6 +36,10 @@ from app.consent import api as consent_api
 from app.consent import org_views  # noqa: F401 - its routes join the consent blueprint
 from app.consent import views as consent_views
 from app.demo import demo_command
+from app.disclosure import api as disclosure_api
+from app.disclosure import views as disclosure_views
+from app.disclosure.break_glass import opened_by_break_glass
+from app.disclosure.policy import load_shipped_sets
 from app.home import views as home_views
 from app.key_admin.cli import keys_group
 from app.keys.service import master_provider_for
@@ -53,6 +60,7 @@ BLUEPRINTS = (
     claim_views.bp,
     referral_views.bp,
     consent_views.bp,
+    disclosure_views.bp,
 )
 API_BLUEPRINTS = (
     clients_api.blp,
@@ -61,12 +69,18 @@ API_BLUEPRINTS = (
     claims_api.blp,
     referrals_api.blp,
     consent_api.blp,
+    disclosure_api.blp,
     auth_api.blp,
 )
 COMMANDS = (db_group, org_group, user_group, token_group, keys_group, demo_command)
 
 
 def init_app(app: Flask, settings: Settings) -> None:
+    # A shipped policy set that does not validate stops the start (PolicyLoadError names
+    # the file and line): deciding disclosures under a broken policy is worse than not at all.
+    load_shipped_sets()
+    # A running break-glass opening shows the child module to the one who opened it.
+    children.allow_opening_by_exception(opened_by_break_glass)
     request.init_database(app, settings)
     if settings.session_store == "redis" and settings.redis_url is not None:
         # Production: sessions live in Redis (DESIGN.md), as the rate limits do.

@@ -23,6 +23,8 @@ INSERT_ONLY = {
     "consent_events",
     "consent_notice_texts",
     "consent_shares",
+    # The disclosure register (app/disclosure/models.py).
+    "disclosure_events",
 }
 #: Platform tables (no tenant, so no row-level security): the app role gets only the
 #: columns it writes, so that an injection in a tenant's request cannot make anyone a

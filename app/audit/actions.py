@@ -75,3 +75,18 @@ class AuditAction(enum.StrEnum):
     consent_withdrawal_acknowledged = "consent.withdrawal_acknowledged"
     consent_notice_saved = "consent_notice.saved"
     consent_settings_changed = "consent_settings.changed"
+    # Disclosure
+    disclosure_policy_changed = "disclosure_policy.changed"
+    disclosure_policy_refused = "disclosure_policy.refused"
+    disclosure_refused = "disclosure.refused"
+    disclosure_decided = "disclosure.decided"
+    disclosure_approved = "disclosure.approved"
+    disclosure_approval_failed = "disclosure.approval_failed"
+    disclosure_declined = "disclosure.declined"
+    disclosure_released = "disclosure.released"
+    disclosure_release_refused = "disclosure.release_refused"
+    #: A "what if" question was asked (nothing was disclosed).
+    disclosure_what_if = "disclosure.what_if"
+    break_glass_opened = "break_glass.opened"
+    break_glass_refused = "break_glass.refused"
+    break_glass_reviewed = "break_glass.reviewed"

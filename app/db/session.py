@@ -40,6 +40,22 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[HavenSession]:
     return sessionmaker(bind=engine, class_=HavenSession, expire_on_commit=False)
 
 
+#: ``session.info`` key: this unit of work holds a refusal that is itself a record.
+KEEP_REFUSAL = "haven.keep_refusal"
+
+
+def keep_refusal(session: Session) -> None:
+    """Commit this unit of work even though the request is refused (4xx): what it wrote is
+    the record of the refusal (a disclosure refused, a break-glass refused), which must
+    survive. XXX: call it only right before raising the refusal, after writing nothing but
+    that record; a server error (5xx) still rolls everything back."""
+    session.info[KEEP_REFUSAL] = True
+
+
+def refusal_kept(session: Session) -> bool:
+    return bool(session.info.pop(KEEP_REFUSAL, False))
+
+
 @contextmanager
 def unit_of_work(factory: sessionmaker[HavenSession]) -> Iterator[HavenSession]:
     """Commit once at the end, roll back on any error; for CLI commands and scripts."""

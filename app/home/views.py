@@ -7,7 +7,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.auth.access import signed_in
+from app.auth.forms import ActionForm
+from app.auth.permissions import Permission, can
 from app.auth.principal import my_organisations
+from app.disclosure.break_glass import openings_to_review
+from app.disclosure.forms import BREAK_GLASS_REASONS
+from app.web.request import db
 
 bp = Blueprint("home", __name__)
 
@@ -36,4 +41,13 @@ def _layout() -> dict[str, object]:
 def index() -> Response | str:
     if current_user.membership is None and not current_user.user.is_platform_admin:
         return redirect(url_for("auth.choose_organisation"))
-    return render_template("home/index.html", actor=current_user.actor)
+    actor = current_user.actor
+    alerts = {}
+    if current_user.membership is not None and can(actor, Permission.review_break_glass):
+        # Supervisors see every break-glass opening at once, until they review it.
+        alerts = {
+            "openings": openings_to_review(db(), actor),
+            "action_form": ActionForm(formdata=None),
+            "break_glass_labels": BREAK_GLASS_REASONS,
+        }
+    return render_template("home/index.html", actor=actor, **alerts)

@@ -1,7 +1,8 @@
 """Per-request state: the database session (unit of work) and the actor.
 
 One session per request; committed once after the view if the response is a success or a
-redirect, rolled back otherwise, so a refused request writes nothing. The per-request
+redirect, rolled back otherwise, so a refused request writes nothing (except a refusal that
+is itself a record, marked by :func:`app.db.session.keep_refusal`). The per-request
 keyring of unwrapped keys lives in the session's ``info`` and is dropped with it.
 """
 
@@ -14,6 +15,7 @@ from flask_login import current_user
 
 from app.context import Actor
 from app.db import HavenSession, make_engine, make_sessionmaker
+from app.db.session import refusal_kept
 from app.keys.service import attach_keyring, drop_keyring
 from app.settings import Settings
 
@@ -54,7 +56,8 @@ def init_app(app: Flask) -> None:
         if session is None:
             return response
         try:
-            if response.status_code < 400:
+            status = response.status_code
+            if status < 400 or (status < 500 and refusal_kept(session)):
                 session.commit()
             else:
                 session.rollback()

@@ -105,7 +105,9 @@ def _seed_north(world: ApiWorld) -> dict[str, str]:
             "method": "verbal", "expires_on": day(30),
         },
     ).json  # fmt: skip
+    disclosure = world.post(f"{API}/clients/{cid}/disclosures", DISCLOSURE).json
     return {
+        "request_id": disclosure["id"],
         "consent_id": consent["record_id"],
         "notice_id": notice["id"],
         "client_id": cid,
@@ -119,6 +121,9 @@ def _seed_north(world: ApiWorld) -> dict[str, str]:
     }
 
 
+DISCLOSURE = {"recipient_type": "police", "recipient_name": "Police", "purpose":
+              "criminal_investigation", "legal_basis": "court_order", "legal_reference": "TJ 1",
+              "field_groups": ["identity"]}  # fmt: skip
 SERVICE = {"category": "medical", "started_on": day(), "quantity": 1, "language": "ro",
            "interpreter_used": False}  # fmt: skip
 #: (method, documented path, a valid body): each is called by south with north's ids.
@@ -186,6 +191,11 @@ CROSS_TENANT: list[tuple[str, str, Any]] = [
      {"purpose": "referral", "recipient_type": "police"}),
     ("get", "/consent/notices/{notice_id}/texts", None),
     ("post", "/consent/notices/{notice_id}/texts", {"language": "en", "title": "x", "body": "y"}),
+    ("get", "/clients/{client_id}/disclosures", None),
+    ("post", "/clients/{client_id}/disclosures", DISCLOSURE),
+    ("get", "/disclosures/{request_id}", None),
+    ("post", "/disclosures/{request_id}/approve", {"notify_client": True}),
+    ("post", "/disclosures/{request_id}/release", None),
 ]  # fmt: skip
 
 

@@ -35,6 +35,9 @@ from app.consent.models import NoticeText, WithdrawalNotice
 from app.consent.service import record_consent
 from app.db import Base
 from app.db.base import utcnow
+from app.disclosure.break_glass import open_break_glass
+from app.disclosure.inputs import BreakGlassInput, DisclosureInput
+from app.disclosure.service import ask_for_disclosure
 from app.referrals.inputs import ExternalReferral, PlatformReferral
 from app.referrals.models import Referral
 from app.referrals.service import refer_externally, refer_to_platform_organisation
@@ -64,6 +67,8 @@ ID_AFTER = {
     "grants": "grant",
     "service-types": "subtype",
     "service-subtypes": "subtype",
+    "disclosures": "disclosure_request",
+    "break-glass": "break_glass",
 }
 SECRET = "Zoryana Secretovna, Rue des Lilas 7"
 #: Rows that change on any signed-in request, whoever makes it.
@@ -152,6 +157,12 @@ def _populate(factory: Factory, work: Work, owner: Any, partner: Any) -> Populat
         made.ids["notice_text"] = session.scalars(
             select(NoticeText.id).where(NoticeText.notice_id == notice)
         ).first()
+        asked = DisclosureInput(
+            "police", "Police", "criminal_investigation", "court_order", ["identity"], "TJ 1"
+        )
+        made.ids["disclosure_request"] = ask_for_disclosure(session, ctx, client.id, asked).id
+        opening = BreakGlassInput("emergency", SECRET, "60")
+        made.ids["break_glass"] = open_break_glass(session, ctx, client.id, opening).id
     # A referral the owner received from a partner on the platform.
     with work(partner) as (session, ctx):
         theirs = register_client(session, ctx, intake({"gender": "male"}, {}))
