@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, g, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.auth.access import signed_in
+from app.auth.access import requires, signed_in
+from app.auth.permissions import Permission, can
 from app.auth.principal import my_organisations
+from app.cases.forms import LEVEL_LABELS, RISK_LABELS
+from app.consent.forms import PURPOSE_LABELS
+from app.home import service
+from app.home.forms import RecordServiceForm
+from app.web.forms import Page, form_errors, submit
+from app.web.request import actor, db
 
 bp = Blueprint("home", __name__)
 
@@ -36,4 +45,38 @@ def _layout() -> dict[str, object]:
 def index() -> Response | str:
     if current_user.membership is None and not current_user.user.is_platform_admin:
         return redirect(url_for("auth.choose_organisation"))
-    return render_template("home/index.html", actor=current_user.actor)
+    return _home(RecordServiceForm())
+
+
+def _home(form: RecordServiceForm) -> str:
+    """One panel per permission held (never per role name), each listing what waits."""
+    ctx, session = actor(), db()
+    today = ctx.today()
+    panels: dict[str, Any] = {}
+    if can(ctx, Permission.casework):
+        panels["mine"] = service.caseworker_day(session, ctx, today)
+    if can(ctx, Permission.assign_cases):
+        panels["team"] = service.team_day(session, ctx, today)
+    if can(ctx, Permission.manage_members):
+        panels["admin"] = service.admin_day(session, ctx)
+    return render_template(
+        "home/index.html",
+        actor=ctx,
+        today=today,
+        record_form=form,
+        risk_labels=RISK_LABELS,
+        level_labels=LEVEL_LABELS,
+        purpose_labels=PURPOSE_LABELS,
+        **panels,
+    )
+
+
+@bp.route("/record-service", methods=["POST"])
+@requires(Permission.casework)
+def record_service() -> Page:
+    """The home page's "record a service": the code typed, then the client's services tab."""
+    form = RecordServiceForm()
+    found = submit(form, lambda: service.client_for_service(db(), actor(), form.code.data))
+    if found is None:
+        return _home(form), form_errors(form) or 422
+    return redirect(url_for("assistance.services", client_id=found.value.id))
