@@ -100,9 +100,7 @@ def notice(notice_id: uuid.UUID) -> Page:
 def notice_text(text_id: uuid.UUID) -> str:
     """One exact version, as a record points at it (old versions stay readable)."""
     text = notices.get_text(db(), actor(), text_id)
-    return render_template(
-        "consent/notice_text.html", text=text, direction=language_direction(text.language)
-    )
+    return render_template("consent/notice_text.html", text=text, direction=language_direction)
 
 
 @bp.route("/consent/withdrawals")
