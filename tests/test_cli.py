@@ -1,6 +1,6 @@
 """The haven CLI: each command is one unit of work with a clear error on bad input."""
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 
 from app.auth.models import Membership, User, UserSession
 from app.db import bind_actor
@@ -120,10 +120,10 @@ def test_demo_data_is_created_once_and_reused(app, db):
     assert first.exit_code == 0, first.output
     assert first.output.count("@demo.haven.example") == 6
     users = db.scalar(select(func.count()).select_from(User))
-    clients, services, claims, referrals = _demo_casework(app)
+    clients, services, claims, referrals = _demo_casework(db)
     assert clients == 6 and services == 12 and claims == 2 and referrals == 2
     second = run(app, "demo")
-    assert _demo_casework(app) == (clients, services, claims, referrals)
+    assert _demo_casework(db) == (clients, services, claims, referrals)
     assert second.exit_code == 0 and "reusing" in second.output
     assert db.scalar(select(func.count()).select_from(User)) == users
     assert db.scalar(select(func.count()).select_from(UserSession)) == 0
@@ -139,18 +139,19 @@ def test_reset_password_issues_a_new_one_time_password(app, factory, db):
 
 
 
-def _demo_casework(app):
-    """Rows of the demo organisations' casework, counted by the owner role (no tenant)."""
+
+def _demo_casework(db):
+    """Rows of the demo organisations' casework, counted inside each organisation."""
     from app.assistance.models import AssistanceRecord
     from app.claims.models import Claim
     from app.clients.models import Client
+    from app.db.tenancy import acting_in
     from app.referrals.models import Referral
 
-    owner = create_engine(app.extensions["haven.settings"].migration_database_url)
-    with owner.connect() as conn:
-        counts = tuple(
-            conn.execute(select(func.count()).select_from(model.__table__)).scalar()
-            for model in (Client, AssistanceRecord, Claim, Referral)
-        )
-    owner.dispose()
-    return counts
+    totals = [0, 0, 0, 0]
+    for org in db.scalars(select(Organisation).where(Organisation.slug.like("demo-%"))).all():
+        with acting_in(db, org.id):
+            for n, model in enumerate((Client, AssistanceRecord, Claim, Referral)):
+                totals[n] += db.scalar(select(func.count()).select_from(model))
+    db.rollback()
+    return tuple(totals)

@@ -15,7 +15,7 @@ from flask import g
 from flask_login import UserMixin, current_user
 from sqlalchemy import bindparam, func, select
 
-from app.auth.models import Membership, RoleGrant, User, UserSession
+from app.auth.models import RoleGrant, User, UserSession
 from app.auth.service import organisations_of
 from app.auth.sessions import SessionOrganisation, find_session_and_organisation, touch
 from app.context import Actor, Role
@@ -102,12 +102,15 @@ def _active_membership(
     return ActiveMembership(org.id, roles, org, organisations=rows[0][1])
 
 
-_GRANTS, _MEMBERSHIPS = RoleGrant.__table__.c, Membership.__table__.c
+_GRANTS = RoleGrant.__table__.c
+#: The same table under another name, so the count is not correlated with the outer query.
+_ANY_GRANT = RoleGrant.__table__.alias("any_grant")
 #: Built once, like the session lookup: this runs on every signed-in request.
 _ROLES = select(
     _GRANTS.role,
-    select(func.count())
-    .where(_MEMBERSHIPS.user_id == bindparam("user_id"))
+    # Organisations where the person holds a role: a deactivated membership has none.
+    select(func.count(func.distinct(_ANY_GRANT.c.tenant_id)))
+    .where(_ANY_GRANT.c.user_id == bindparam("user_id"))
     .scalar_subquery()
     .label("organisations"),
 ).where(_GRANTS.tenant_id == bindparam("tenant_id"), _GRANTS.user_id == bindparam("user_id"))

@@ -165,7 +165,8 @@ def admin_day(session: Session, ctx: Actor) -> AdminDay:
     organisation's keys (versions and counts; nothing is unwrapped)."""
     require(ctx, Permission.manage_members)
     assert ctx.tenant_id is not None
-    members = list(session.scalars(select(Membership).order_by(Membership.created_at)).unique())
+    found = session.scalars(select(Membership).order_by(Membership.created_at)).unique()
+    members = [m for m in found if m.grants]  # a deactivated member holds no role
     pending = [m for m in members if m.user.must_change_password]
     return AdminDay(len(members), pending, organisation_key_state(session, ctx.tenant_id))
 

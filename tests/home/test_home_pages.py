@@ -9,7 +9,7 @@ from decimal import Decimal
 from app.assistance.inputs import ServiceInput
 from app.assistance.service import record_service
 from app.cases.inputs import RiskInput
-from app.cases.risks import add_risk
+from app.cases.risks import add_risk, earliest_day
 from app.clients.models import Client
 from tests.cases.conftest import SECRET
 from tests.conftest import csrf_from, sign_in
@@ -45,7 +45,7 @@ def test_caseworker_sees_own_cases_with_last_service_and_due_reviews(
             ctx,
             mine,
             case_id,
-            RiskInput(kind="retaliation", level="high", review_on=ctx.today()),
+            RiskInput(kind="retaliation", level="high", review_on=earliest_day()),
         )
     sign_in(client, world.worker)
     page = client.get("/").get_data(as_text=True)
