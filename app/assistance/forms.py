@@ -34,6 +34,7 @@ from app.taxonomy import (
     ServiceOutcome,
     ServiceUnit,
 )
+from app.validation import NOTES_MAX
 
 CATEGORY_LABELS = {
     ServiceCategory.accommodation: _l("Accommodation, food, transport"),
@@ -120,7 +121,9 @@ class ServiceFieldsForm(FlaskForm):  # type: ignore[misc]
         _l("Currency"), validators=_optional(), render_kw={"size": 4, "autocomplete": "off"}
     )
     outcome = SelectField(_l("Outcome"), choices=_choices(OUTCOME_LABELS), validators=_optional())
-    notes = TextAreaField(_l("Notes (sealed)"), validators=_optional(), render_kw={"rows": 4})
+    notes = TextAreaField(
+        _l("Notes (sealed)"), validators=_optional(), render_kw={"rows": 4, "maxlength": NOTES_MAX}
+    )
 
 
 class RecordServiceForm(ServiceFieldsForm):

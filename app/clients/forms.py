@@ -25,7 +25,7 @@ from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.clients.models import INDEXED_FIELDS, SEALED_FIELDS
-from app.clients.validation import ClientIdentity
+from app.clients.validation import LIMITS, SEALED_MAX, ClientIdentity
 from app.regions import COUNTRIES, REGION_CODES
 from app.taxonomy import (
     AgeBand,
@@ -198,21 +198,32 @@ class FactsFields:
     )
 
 
+def _limit(name: str) -> dict[str, object]:
+    """The browser stops typing at the service's own limit (the service checks it too)."""
+    return {**_PRIVATE, "maxlength": LIMITS.get(name, SEALED_MAX)}
+
+
 class IdentityFields:
     """Identity: every field optional, each sealed on its own under the client's key."""
 
-    name = StringField(IDENTITY_LABELS["name"], render_kw=_PRIVATE)
-    aliases = StringField(IDENTITY_LABELS["aliases"], render_kw=_PRIVATE)
+    name = StringField(IDENTITY_LABELS["name"], render_kw=_limit("name"))
+    aliases = StringField(IDENTITY_LABELS["aliases"], render_kw=_limit("aliases"))
     date_of_birth = DateField(
         IDENTITY_LABELS["date_of_birth"], validators=[Optional()], render_kw=_PRIVATE
     )
-    phone = StringField(IDENTITY_LABELS["phone"], render_kw={**_PRIVATE, "type": "tel"})
-    contact_details = TextAreaField(IDENTITY_LABELS["contact_details"], render_kw=_PRIVATE)
-    identity_document = StringField(IDENTITY_LABELS["identity_document"], render_kw=_PRIVATE)
-    address = TextAreaField(IDENTITY_LABELS["address"], render_kw=_PRIVATE)
-    immigration_status = TextAreaField(IDENTITY_LABELS["immigration_status"], render_kw=_PRIVATE)
-    health_notes = TextAreaField(IDENTITY_LABELS["health_notes"], render_kw=_PRIVATE)
-    narrative = TextAreaField(IDENTITY_LABELS["narrative"], render_kw=_PRIVATE)
+    phone = StringField(IDENTITY_LABELS["phone"], render_kw={**_limit("phone"), "type": "tel"})
+    contact_details = TextAreaField(
+        IDENTITY_LABELS["contact_details"], render_kw=_limit("contact_details")
+    )
+    identity_document = StringField(
+        IDENTITY_LABELS["identity_document"], render_kw=_limit("identity_document")
+    )
+    address = TextAreaField(IDENTITY_LABELS["address"], render_kw=_limit("address"))
+    immigration_status = TextAreaField(
+        IDENTITY_LABELS["immigration_status"], render_kw=_limit("immigration_status")
+    )
+    health_notes = TextAreaField(IDENTITY_LABELS["health_notes"], render_kw=_limit("health_notes"))
+    narrative = TextAreaField(IDENTITY_LABELS["narrative"], render_kw=_limit("narrative"))
 
     def identity(self) -> ClientIdentity:
         """The identity fields that were filled in (blank means "not given")."""

@@ -20,6 +20,7 @@ from wtforms.validators import Optional
 
 from app.auth.forms import MultiCheckboxField
 from app.consent.models import Decision, EvidenceKind, Method, ReceiptKind, WithdrawalChannel
+from app.consent.notices import BODY_MAX
 from app.consent.reading import CONSENT_GROUPS, CONSENT_PURPOSES, RECORD_BASES
 from app.consent.validity import Reason
 from policies.vocabulary import FieldGroup, LegalBasis, Purpose, RecipientType
@@ -161,7 +162,9 @@ class ReceiptForm(FlaskForm):  # type: ignore[misc]
 class NoticeTextForm(FlaskForm):  # type: ignore[misc]
     language = StringField(_l("Language (BCP 47, e.g. ar, ti, fa-AF)"))
     title = StringField(_l("Title"))
-    body = TextAreaField(_l("Text read or given to the client"), render_kw={"rows": 12})
+    body = TextAreaField(
+        _l("Text read or given to the client"), render_kw={"rows": 12, "maxlength": BODY_MAX}
+    )
 
 
 class SettingsForm(FlaskForm):  # type: ignore[misc]
