@@ -231,6 +231,9 @@ class IdentityFields:
 
 
 class IntakeForm(FlaskForm, FactsFields, IdentityFields):  # type: ignore[misc]
+    #: Sent by "Register anyway" after a warning (a probable duplicate, nothing filled in).
+    confirmed = BooleanField()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.nationality.choices = country_choices()

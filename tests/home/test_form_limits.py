@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from tests.cases.conftest import new_case, new_client, work, world  # noqa: F401
 from tests.conftest import csrf_from, sign_in
 
 SERVICE = {
