@@ -118,7 +118,7 @@ class ServiceFieldsForm(FlaskForm):  # type: ignore[misc]
     grant_id = SelectField(_l("Paid by grant"), validate_choice=False, choices=[])
     cost = DecimalField(_l("Cost"), places=None, validators=_optional())
     currency = StringField(
-        _l("Currency"), validators=_optional(), render_kw={"size": 4, "autocomplete": "off"}
+        _l("Currency"), validators=_optional(), render_kw={"size": 4, "data-picker": "currency"}
     )
     outcome = SelectField(_l("Outcome"), choices=_choices(OUTCOME_LABELS), validators=_optional())
     notes = TextAreaField(
@@ -199,7 +199,9 @@ class GrantForm(FlaskForm):  # type: ignore[misc]
     starts_on = DateField(_l("Starts on"), validators=_optional())
     ends_on = DateField(_l("Ends on"), validators=_optional())
     budget = DecimalField(_l("Budget (optional)"), places=None, validators=_optional())
-    currency = StringField(_l("Currency"), validators=_optional(), render_kw={"size": 4})
+    currency = StringField(
+        _l("Currency"), validators=_optional(), render_kw={"size": 4, "data-picker": "currency"}
+    )
 
 
 class SubtypeForm(FlaskForm):  # type: ignore[misc]

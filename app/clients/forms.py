@@ -171,10 +171,13 @@ class FactsFields:
     nationality = SelectField(_l("Nationality"), choices=[], default="")
     languages = StringField(
         _l("Languages spoken"),
-        description=_l("Language codes separated by commas, e.g. ro, ru, ar-SY."),
+        description=_l("Type a language's name or code; separate several with commas."),
+        render_kw={"data-picker": "languages"},
     )
     preferred_language = StringField(
-        _l("Preferred language"), description=_l("One language code, e.g. ro.")
+        _l("Preferred language"),
+        description=_l("Type a language's name or code, e.g. ro."),
+        render_kw={"data-picker": "language"},
     )
     forms_of_exploitation = MultiCheckboxField(
         _l("Forms of exploitation"), choices=_choices(EXPLOITATION_LABELS)
