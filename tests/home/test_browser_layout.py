@@ -26,7 +26,8 @@ def _one_line(page, selector: str) -> bool:
     return page.evaluate(
         """sel => { const boxes = [...document.querySelectorAll(sel)]
                       .map(e => e.getBoundingClientRect()).filter(b => b.height > 0);
-                    return Math.max(...boxes.map(b => b.top)) < Math.min(...boxes.map(b => b.bottom)); }""",
+                    return Math.max(...boxes.map(b => b.top))
+                         < Math.min(...boxes.map(b => b.bottom)); }""",
         selector,
     )
 
