@@ -1,4 +1,5 @@
-"""axe-core (WCAG 2.1 A and AA rules) over every role's main screens, in Chromium.
+"""axe-core (WCAG 2.1 A and AA rules) over every role's main screens, in Chromium, in
+English and (the caseworker's) in Arabic.
 
 axe-core is the npm package, installed by ``make axe`` into ``tests/.axe``; without it
 these tests are skipped with that instruction (CI runs ``make axe`` first).
@@ -81,6 +82,20 @@ def test_main_screens_have_no_wcag_a_or_aa_violations(_chromium, live_server, wo
             found = _violations(page, script)
             if found:
                 problems[path] = found
+        if person is world.worker:
+            _arabic(page, live_server, script, client_id, problems)
         page.context.clear_cookies()
     context.close()
     assert not problems, json.dumps(problems, indent=1)
+
+
+def _arabic(page, live_server, script, client_id, problems) -> None:
+    """The same rules in Arabic, right to left (chosen with the switcher in the header)."""
+    page.locator("#ui-language").select_option("ar")
+    page.locator("form.language button").click()
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    for path in ("/", "/clients/new", f"/clients/{client_id}", f"/clients/{client_id}/services"):
+        page.goto(f"{live_server}{path}")
+        found = _violations(page, script)
+        if found:
+            problems[f"ar {path}"] = found
