@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint translations extract bench clean
+.PHONY: run test test-sqlite test-postgres lint translations extract bench clean axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ test: $(VENV)/.test-installed translations
 		echo "== the same suite on PostgreSQL =="; \
 		$(BIN)/pytest -q; \
 	else echo "HAVEN_TEST_DATABASE_URL is not set: PostgreSQL run skipped (CI sets it)"; fi
+
+# axe-core (npm) for the accessibility checks of the browser tests (tests/web/test_axe.py);
+# without it those tests are skipped.
+AXE := tests/.axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE):
+	npm install --silent --no-save --no-audit --no-fund --prefix tests/.axe axe-core@4
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check app crypto policies tests bench migrations wsgi.py

@@ -6,14 +6,31 @@ time) are reused. ``haven user reset-password`` issues a new one-time password.
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from app.assistance.inputs import ServiceInput
+from app.assistance.service import record_service
 from app.auth import service as auth
+from app.cases.inputs import CaseOpening, RiskInput
+from app.cases.risks import add_risk
+from app.cases.service import open_case
+from app.claims.service import ClaimFiling, file_claim
+from app.clients.models import Client
+from app.clients.service import register_client
+from app.clients.validation import ClientFacts, ClientIdentity, ClientIntake
 from app.context import Actor, Role
-from app.db.tenancy import acting_in
+from app.db.tenancy import acting_in, bind_actor
 from app.keys.work import work
+from app.referrals.inputs import ExternalReferral
+from app.referrals.service import refer_externally
+from app.taxonomy import AgeBand, Gender, Sector
 from app.tenants import service as tenants
 from app.tenants.models import Organisation
 
@@ -40,6 +57,8 @@ DEMO_PEOPLE = (
     ("auditor@demo.haven.example", "Demo Auditor", {"demo-shelter": [Role.auditor]}),
     ("funder@demo.haven.example", "Demo Funder", {"demo-shelter": [Role.funder]}),
 )
+#: The demo caseworker opens the demo clients' cases, so they are "my cases" on sign-in.
+CASEWORKER = "caseworker@demo.haven.example"
 PLATFORM_ADMIN = ("platform@demo.haven.example", "Demo Platform Admin")
 
 
@@ -78,6 +97,9 @@ def demo_command() -> None:
                 f"{s}: {', '.join(r.value for r in rs)}" for s, rs in grants.items()
             )
             lines.append((user.email, one_time, summary))
+            if email == CASEWORKER:
+                for slug in grants:
+                    _seed_as(session, orgs[slug], user.id)
     click.echo("Demo accounts (one-time passwords: you choose a new one at first sign-in):")
     for email, one_time, summary in lines:
         click.echo(f"  {email:34} {one_time}   {summary}")
@@ -86,3 +108,107 @@ def demo_command() -> None:
         "sign-in: scan the QR code shown with an authenticator app (e.g. Aegis, FreeOTP,\n"
         "Google Authenticator), then type the six-digit code it shows."
     )
+
+
+def _seed_as(session: Session, org: Organisation, user_id: uuid.UUID) -> None:
+    ctx = Actor(user_id, org.id, frozenset({Role.caseworker}), country=org.country)
+    with acting_in(session, org.id):
+        bind_actor(session, org.id, user_id)
+        seed_casework(session, ctx, "EUR" if org.country == "FR" else "GBP")
+
+
+#: Coarse facts of the demo clients: nobody real, and no identity is recorded for them.
+DEMO_CLIENTS = (
+    ClientFacts(
+        Gender.female,
+        AgeBand.age_25_34,
+        False,
+        "MD",
+        ["ro", "ru"],
+        "ro",
+        ["sexual"],
+        Sector.sex_industry,
+    ),
+    ClientFacts(
+        Gender.male,
+        AgeBand.age_35_49,
+        False,
+        "UA",
+        ["uk", "ru"],
+        "uk",
+        ["labour"],
+        Sector.construction,
+    ),
+    ClientFacts(
+        Gender.female,
+        AgeBand.age_18_24,
+        False,
+        "NG",
+        ["en"],
+        "en",
+        ["domestic_servitude"],
+        Sector.domestic_work,
+    ),
+)
+
+
+def seed_casework(session: Session, ctx: Actor, currency: str) -> list[Client]:
+    """Pseudonymous demo clients of one organisation, with open cases assigned to
+    ``ctx`` (a caseworker), services, a risk review due, a claim and a referral, so
+    every role's screens have something to show. Only coarse facts: no identity."""
+    today = ctx.today()
+    clients = []
+    for number, facts in enumerate(DEMO_CLIENTS):
+        client = register_client(session, ctx, ClientIntake(facts, ClientIdentity()))
+        opened = today - timedelta(days=30 - 7 * number)
+        case = open_case(session, ctx, client.id, CaseOpening(opened))
+        for day, category, unit, quantity in (
+            (opened, "accommodation", "nights", Decimal(3)),
+            (opened + timedelta(days=1), "counselling", "sessions", Decimal(1)),
+        ):
+            record_service(
+                session,
+                ctx,
+                client.id,
+                ServiceInput(
+                    category=category,
+                    unit=unit,
+                    quantity=quantity,
+                    started_on=day,
+                    ended_on=day + timedelta(days=3) if unit == "nights" else None,
+                    language=facts.preferred_language,
+                    interpreter_used=False,
+                ),
+            )
+        if number == 0:
+            add_risk(
+                session,
+                ctx,
+                client.id,
+                case.id,
+                RiskInput(kind="retaliation", level="high", review_on=today),
+            )
+            file_claim(
+                session,
+                ctx,
+                client.id,
+                ClaimFiling(
+                    route="labour_court",
+                    defendant_type="employer",
+                    currency=currency,
+                    amount_claimed=Decimal("4200"),
+                ),
+            )
+            refer_externally(
+                session,
+                ctx,
+                client.id,
+                ExternalReferral(
+                    partner_kind="external_organisation",
+                    partner_name="Demo legal clinic",
+                    services_requested=["legal"],
+                    sent_on=today,
+                ),
+            )
+        clients.append(client)
+    return clients

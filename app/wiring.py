@@ -46,7 +46,7 @@ from app.keys.service import master_provider_for
 from app.referrals import api as referrals_api
 from app.referrals import views as referral_views
 from app.settings import Settings
-from app.web import api, errors, extensions, health, i18n, inputs, request, security
+from app.web import api, errors, extensions, health, i18n, inputs, pickers, request, security
 
 BLUEPRINTS = (
     auth_views.bp,
@@ -94,6 +94,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.extensions["haven.master"] = master_provider_for(settings, create=not settings.production)
     extensions.init_app(app, settings)
     i18n.init_app(app)
+    pickers.init_app(app)
     security.init_app(app, settings)
     errors.init_app(app)
     inputs.init_app(app)

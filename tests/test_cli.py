@@ -120,7 +120,10 @@ def test_demo_data_is_created_once_and_reused(app, db):
     assert first.exit_code == 0, first.output
     assert first.output.count("@demo.haven.example") == 6
     users = db.scalar(select(func.count()).select_from(User))
+    clients, services, claims, referrals = _demo_casework(db)
+    assert clients == 6 and services == 12 and claims == 2 and referrals == 2
     second = run(app, "demo")
+    assert _demo_casework(db) == (clients, services, claims, referrals)
     assert second.exit_code == 0 and "reusing" in second.output
     assert db.scalar(select(func.count()).select_from(User)) == users
     assert db.scalar(select(func.count()).select_from(UserSession)) == 0
@@ -133,3 +136,22 @@ def test_reset_password_issues_a_new_one_time_password(app, factory, db):
     assert result.exit_code == 0 and "one-time password" in result.output
     db.expire_all()
     assert db.scalar(select(User.must_change_password)) is True
+
+
+
+
+def _demo_casework(db):
+    """Rows of the demo organisations' casework, counted inside each organisation."""
+    from app.assistance.models import AssistanceRecord
+    from app.claims.models import Claim
+    from app.clients.models import Client
+    from app.db.tenancy import acting_in
+    from app.referrals.models import Referral
+
+    totals = [0, 0, 0, 0]
+    for org in db.scalars(select(Organisation).where(Organisation.slug.like("demo-%"))).all():
+        with acting_in(db, org.id):
+            for n, model in enumerate((Client, AssistanceRecord, Claim, Referral)):
+                totals[n] += db.scalar(select(func.count()).select_from(model))
+    db.rollback()
+    return tuple(totals)

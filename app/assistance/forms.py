@@ -34,6 +34,7 @@ from app.taxonomy import (
     ServiceOutcome,
     ServiceUnit,
 )
+from app.validation import NOTES_MAX
 
 CATEGORY_LABELS = {
     ServiceCategory.accommodation: _l("Accommodation, food, transport"),
@@ -117,10 +118,12 @@ class ServiceFieldsForm(FlaskForm):  # type: ignore[misc]
     grant_id = SelectField(_l("Paid by grant"), validate_choice=False, choices=[])
     cost = DecimalField(_l("Cost"), places=None, validators=_optional())
     currency = StringField(
-        _l("Currency"), validators=_optional(), render_kw={"size": 4, "autocomplete": "off"}
+        _l("Currency"), validators=_optional(), render_kw={"size": 4, "data-picker": "currency"}
     )
     outcome = SelectField(_l("Outcome"), choices=_choices(OUTCOME_LABELS), validators=_optional())
-    notes = TextAreaField(_l("Notes (sealed)"), validators=_optional(), render_kw={"rows": 4})
+    notes = TextAreaField(
+        _l("Notes (sealed)"), validators=_optional(), render_kw={"rows": 4, "maxlength": NOTES_MAX}
+    )
 
 
 class RecordServiceForm(ServiceFieldsForm):
@@ -196,7 +199,9 @@ class GrantForm(FlaskForm):  # type: ignore[misc]
     starts_on = DateField(_l("Starts on"), validators=_optional())
     ends_on = DateField(_l("Ends on"), validators=_optional())
     budget = DecimalField(_l("Budget (optional)"), places=None, validators=_optional())
-    currency = StringField(_l("Currency"), validators=_optional(), render_kw={"size": 4})
+    currency = StringField(
+        _l("Currency"), validators=_optional(), render_kw={"size": 4, "data-picker": "currency"}
+    )
 
 
 class SubtypeForm(FlaskForm):  # type: ignore[misc]

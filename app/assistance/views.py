@@ -7,13 +7,11 @@ URLs carry ids and dates only, never client identity; the services tab shows the
 
 from __future__ import annotations
 
-import functools
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -38,17 +36,12 @@ from app.clients.models import Client
 from app.clients.service import get_client
 from app.taxonomy import AgeBand, Gender, ServiceOutcome
 from app.web.forms import form_input, handle_form
+from app.web.pickers import COMMON_LANGUAGES, language_name
 from app.web.request import actor, db
 
 bp = Blueprint("assistance", __name__)
 
 Page = Response | str | tuple[str, int]
-#: Offered in the language box besides the client's own languages (BCP 47).
-COMMON_LANGUAGES = (
-    "en", "fr", "ru", "uk", "ro", "bg", "sq", "pl", "hu", "sk", "cs", "lt", "sr", "tr",
-    "ar", "fa", "prs", "ps", "ur", "hi", "bn", "pa", "ne", "zh", "vi", "th", "tl",
-    "es", "pt", "pt-BR", "am", "ti", "so", "yo", "ig", "ha", "sw",
-)  # fmt: skip
 
 
 @bp.route("/clients/<uuid:client_id>/services", methods=["GET", "POST"])
@@ -320,17 +313,7 @@ def _language_options(first: list[str | None]) -> list[tuple[str, str]]:
     client's own first, then the common ones."""
     locale = str(get_locale())
     tags = dict.fromkeys([t for t in first if t] + list(COMMON_LANGUAGES))
-    return [(tag, _language_name(tag, locale)) for tag in tags]
-
-
-@functools.lru_cache(maxsize=1024)
-def _language_name(tag: str, locale: str) -> str:
-    """Cached per (tag, reader's locale): naming the 37 common languages through CLDR was
-    about 0.9 ms of every services page."""
-    try:
-        return Locale.parse(tag, sep="-").get_display_name(Locale.parse(locale)) or tag
-    except (ValueError, UnknownLocaleError):
-        return tag  # e.g. Dari (prs), which CLDR does not name yet
+    return [(tag, language_name(tag, locale)) for tag in tags]
 
 
 def _labels() -> dict[str, Any]:

@@ -16,6 +16,10 @@ class AuditAction(enum.StrEnum):
     member_added = "member.added"
     member_roles_assigned = "member.roles_assigned"
     member_sessions_revoked = "member.sessions_revoked"
+    member_deactivated = "member.deactivated"
+    member_reactivated = "member.reactivated"
+    member_password_reset = "member.password_reset"  # noqa: S105 - an event name
+    member_second_factor_reset = "member.second_factor_reset"
     api_token_created = "api_token.created"  # noqa: S105 - an event name, not a secret
     api_token_revoked = "api_token.revoked"  # noqa: S105 - an event name, not a secret
     # Clients

@@ -81,4 +81,6 @@ class InviteForm(FlaskForm):  # type: ignore[misc]
 
 
 class RolesForm(FlaskForm):  # type: ignore[misc]
-    roles = MultiCheckboxField(_l("Roles"), choices=role_choices(), validators=[DataRequired()])
+    #: No "required" check here: removing every role is answered with the offer to
+    #: deactivate the member instead (admin/roles.html).
+    roles = MultiCheckboxField(_l("Roles"), choices=role_choices())

@@ -135,7 +135,8 @@ def memberships_of(session: Session, user_id: uuid.UUID) -> list[Membership]:
     on PostgreSQL the memberships policy admits exactly the rows whose user_id is the
     session's signed-in user.
     """
-    stmt = select(Membership).where(Membership.user_id == user_id)
+    # A deactivated membership (no role left, app.auth.lifecycle) opens nothing.
+    stmt = select(Membership).where(Membership.user_id == user_id, Membership.grants.any())
     return list(session.scalars(stmt, execution_options={SKIP_GUARD: True}).unique())
 
 
@@ -152,7 +153,7 @@ _ORGANISATIONS_OF = (
     select(Organisation)
     .where(
         Organisation.id.in_(
-            select(Membership.tenant_id).where(Membership.user_id == bindparam("user_id"))
+            select(RoleGrant.tenant_id).where(RoleGrant.user_id == bindparam("user_id"))
         )
     )
     .order_by(Organisation.name)

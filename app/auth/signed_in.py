@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Row, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
-from app.auth.models import Membership, RoleGrant, User, UserSession
+from app.auth.models import RoleGrant, User, UserSession
 from app.auth.session_store import TOUCH_EVERY, SessionRecord, hash_token, store_of
 from app.auth.sessions import SessionOrganisation
 from app.context import Role
@@ -230,7 +230,7 @@ def _aware(value: datetime) -> datetime:
 
 
 _SESSIONS, _USERS = UserSession.__table__.c, User.__table__.c
-_GRANTS, _MEMBERSHIPS = RoleGrant.__table__.c, Membership.__table__.c
+_GRANTS = RoleGrant.__table__.c
 _ORGS = Organisation.__table__.c
 #: Built once: these run on every signed-in request. Platform tables only (sessions,
 #: users, organisations), and the grants by explicit tenant and user: no tenant guard.
@@ -283,10 +283,13 @@ _TOUCH = (
     .where(UserSession.id == bindparam("session_id"))
     .values(last_seen_at=bindparam("now"))
 )
+#: The same table under another name, so the count is not correlated with the outer query.
+_ANY_GRANT = RoleGrant.__table__.alias("any_grant")
 _ROLES = select(
     _GRANTS.role,
-    select(func.count())
-    .where(_MEMBERSHIPS.user_id == bindparam("user_id"))
+    # Organisations where the person holds a role: a deactivated membership has none.
+    select(func.count(func.distinct(_ANY_GRANT.c.tenant_id)))
+    .where(_ANY_GRANT.c.user_id == bindparam("user_id"))
     .scalar_subquery()
     .label("organisations"),
 ).where(_GRANTS.tenant_id == bindparam("tenant_id"), _GRANTS.user_id == bindparam("user_id"))

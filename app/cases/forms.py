@@ -12,8 +12,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from app.cases.children import SEALED_MAX as CHILD_MAX
 from app.cases.inputs import ChildModule
 from app.cases.models import CloseReason, NrmState, PermitTrack, RiskKind, RiskLevel, Schooling
+from app.validation import NOTES_MAX
 
 PERMIT_LABELS = {
     PermitTrack.none: _l("None"),
@@ -99,14 +101,16 @@ class AssignForm(FlaskForm):  # type: ignore[misc]
 
 
 class ChildDetailsForm(FlaskForm):  # type: ignore[misc]
-    guardian = TextAreaField(_l("Guardian (name and contact)"), render_kw={"rows": 2})
+    guardian = TextAreaField(
+        _l("Guardian (name and contact)"), render_kw={"rows": 2, "maxlength": CHILD_MAX}
+    )
     clear_guardian = BooleanField(_l("Remove the recorded guardian"))
     schooling = SelectField(_l("Schooling"), choices=list(SCHOOLING_LABELS.items()))
     child_protection_service = StringField(
         _l("Child-protection service"), render_kw={"autocomplete": "off"}
     )
     child_protection_contact = TextAreaField(
-        _l("Child-protection contact person"), render_kw={"rows": 2}
+        _l("Child-protection contact person"), render_kw={"rows": 2, "maxlength": CHILD_MAX}
     )
     clear_contact = BooleanField(_l("Remove the recorded contact person"))
 
@@ -131,7 +135,7 @@ class RiskForm(FlaskForm):  # type: ignore[misc]
     kind = SelectField(_l("Kind of risk"), choices=list(RISK_LABELS.items()))
     level = SelectField(_l("Level"), choices=list(LEVEL_LABELS.items()))
     review_on = _date(_l("Next review on"))
-    notes = TextAreaField(_l("Notes (sealed)"), render_kw={"rows": 4})
+    notes = TextAreaField(_l("Notes (sealed)"), render_kw={"rows": 4, "maxlength": NOTES_MAX})
 
 
 class ReviewRiskForm(FlaskForm):  # type: ignore[misc]

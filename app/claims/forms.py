@@ -46,7 +46,7 @@ class FileClaimForm(FlaskForm):  # type: ignore[misc]
     currency = StringField(
         _l("Currency (ISO 4217 code)"),
         validators=[Length(max=3)],
-        render_kw={"autocomplete": "off", "size": 4, "spellcheck": "false"},
+        render_kw={"size": 4, "spellcheck": "false", "data-picker": "currency"},
     )
     amount_claimed = DecimalField(
         _l("Amount claimed"),

@@ -25,7 +25,7 @@ from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.clients.models import INDEXED_FIELDS, SEALED_FIELDS
-from app.clients.validation import ClientIdentity
+from app.clients.validation import LIMITS, SEALED_MAX, ClientIdentity
 from app.regions import COUNTRIES, REGION_CODES
 from app.taxonomy import (
     AgeBand,
@@ -171,10 +171,13 @@ class FactsFields:
     nationality = SelectField(_l("Nationality"), choices=[], default="")
     languages = StringField(
         _l("Languages spoken"),
-        description=_l("Language codes separated by commas, e.g. ro, ru, ar-SY."),
+        description=_l("Type a language's name or code; separate several with commas."),
+        render_kw={"data-picker": "languages"},
     )
     preferred_language = StringField(
-        _l("Preferred language"), description=_l("One language code, e.g. ro.")
+        _l("Preferred language"),
+        description=_l("Type a language's name or code, e.g. ro."),
+        render_kw={"data-picker": "language"},
     )
     forms_of_exploitation = MultiCheckboxField(
         _l("Forms of exploitation"), choices=_choices(EXPLOITATION_LABELS)
@@ -198,21 +201,32 @@ class FactsFields:
     )
 
 
+def _limit(name: str) -> dict[str, object]:
+    """The browser stops typing at the service's own limit (the service checks it too)."""
+    return {**_PRIVATE, "maxlength": LIMITS.get(name, SEALED_MAX)}
+
+
 class IdentityFields:
     """Identity: every field optional, each sealed on its own under the client's key."""
 
-    name = StringField(IDENTITY_LABELS["name"], render_kw=_PRIVATE)
-    aliases = StringField(IDENTITY_LABELS["aliases"], render_kw=_PRIVATE)
+    name = StringField(IDENTITY_LABELS["name"], render_kw=_limit("name"))
+    aliases = StringField(IDENTITY_LABELS["aliases"], render_kw=_limit("aliases"))
     date_of_birth = DateField(
         IDENTITY_LABELS["date_of_birth"], validators=[Optional()], render_kw=_PRIVATE
     )
-    phone = StringField(IDENTITY_LABELS["phone"], render_kw={**_PRIVATE, "type": "tel"})
-    contact_details = TextAreaField(IDENTITY_LABELS["contact_details"], render_kw=_PRIVATE)
-    identity_document = StringField(IDENTITY_LABELS["identity_document"], render_kw=_PRIVATE)
-    address = TextAreaField(IDENTITY_LABELS["address"], render_kw=_PRIVATE)
-    immigration_status = TextAreaField(IDENTITY_LABELS["immigration_status"], render_kw=_PRIVATE)
-    health_notes = TextAreaField(IDENTITY_LABELS["health_notes"], render_kw=_PRIVATE)
-    narrative = TextAreaField(IDENTITY_LABELS["narrative"], render_kw=_PRIVATE)
+    phone = StringField(IDENTITY_LABELS["phone"], render_kw={**_limit("phone"), "type": "tel"})
+    contact_details = TextAreaField(
+        IDENTITY_LABELS["contact_details"], render_kw=_limit("contact_details")
+    )
+    identity_document = StringField(
+        IDENTITY_LABELS["identity_document"], render_kw=_limit("identity_document")
+    )
+    address = TextAreaField(IDENTITY_LABELS["address"], render_kw=_limit("address"))
+    immigration_status = TextAreaField(
+        IDENTITY_LABELS["immigration_status"], render_kw=_limit("immigration_status")
+    )
+    health_notes = TextAreaField(IDENTITY_LABELS["health_notes"], render_kw=_limit("health_notes"))
+    narrative = TextAreaField(IDENTITY_LABELS["narrative"], render_kw=_limit("narrative"))
 
     def identity(self) -> ClientIdentity:
         """The identity fields that were filled in (blank means "not given")."""
@@ -220,6 +234,9 @@ class IdentityFields:
 
 
 class IntakeForm(FlaskForm, FactsFields, IdentityFields):  # type: ignore[misc]
+    #: Sent by "Register anyway" after a warning (a probable duplicate, nothing filled in).
+    confirmed = BooleanField()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.nationality.choices = country_choices()

@@ -348,7 +348,7 @@ def search_identity(session: Session, ctx: Actor, field: str, value: str) -> lis
         session.scalars(select(Client).where(Client.erased_at.is_(None), column.in_(wanted)))
     )
     preload_client_keys(session, [c.id for c in candidates])
-    matches = [c for c in candidates if _confirmed(session, c, field, value)]
+    matches = [c for c in candidates if confirmed_match(session, c, field, value)]
     record_event(
         session, ctx, AuditAction.client_searched, None, None, field=field, matches=len(matches)
     )
@@ -369,7 +369,8 @@ def _check_search(field: str, value: str) -> None:
     r.raise_if_failed()
 
 
-def _confirmed(session: Session, client: Client, field: str, value: str) -> bool:
+def confirmed_match(session: Session, client: Client, field: str, value: str) -> bool:
+    """Whether the client's sealed ``field``, opened, equals ``value`` (normalised)."""
     sealed: bytes | None = getattr(client, f"sealed_{field}")
     if sealed is None:
         return False

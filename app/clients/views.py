@@ -27,7 +27,7 @@ from werkzeug.wrappers import Response
 from app.auth.access import requires
 from app.auth.forms import ActionForm
 from app.auth.permissions import Permission
-from app.clients import service
+from app.clients import duplicates, service
 from app.clients.forms import (
     IDENTITY_LABELS,
     LABELS,
@@ -160,13 +160,21 @@ def _search(kind: str, value: str) -> list[Client]:
 @bp.route("/clients/new", methods=["GET", "POST"])
 @requires(Permission.casework)
 def new() -> View:
+    """Intake. Before registering, a probable second record of someone already here, or
+    an intake with nothing filled in, is shown back with the typed values kept; the
+    caseworker opens the existing client or presses "register anyway"."""
     form = IntakeForm()
+    intake = None
+    if form.validate_on_submit():
+        intake = ClientIntake(form_input(form, ClientFacts), form.identity())
+        if not form.confirmed.data:
+            warnings = duplicates.intake_warnings(db(), actor(), intake)
+            if warnings:
+                return render_template("clients/new.html", form=form, warnings=warnings)
     return handle_form(
         form,
-        lambda: service.register_client(
-            db(), actor(), ClientIntake(form_input(form, ClientFacts), form.identity())
-        ),
-        page=lambda f: render_template("clients/new.html", form=f),
+        lambda: service.register_client(db(), actor(), intake or ClientIntake()),
+        page=lambda f: render_template("clients/new.html", form=f, warnings=None),
         then=lambda client: url_for("clients.overview", client_id=client.id),
         done=lambda client: _("Client %(code)s registered.", code=client.code),
     )

@@ -20,6 +20,7 @@ from wtforms.validators import Optional
 
 from app.auth.forms import MultiCheckboxField
 from app.consent.models import Decision, EvidenceKind, Method, ReceiptKind, WithdrawalChannel
+from app.consent.notices import BODY_MAX
 from app.consent.reading import CONSENT_GROUPS, CONSENT_PURPOSES, RECORD_BASES
 from app.consent.validity import Reason
 from policies.vocabulary import FieldGroup, LegalBasis, Purpose, RecipientType
@@ -135,7 +136,9 @@ class ConsentForm(FlaskForm):  # type: ignore[misc]
     expires_on = DateField(
         _l("Expires on (no longer valid from this day)"), validators=[Optional()]
     )
-    language = StringField(_l("Language it was explained in (e.g. ar, ti, ro)"))
+    language = StringField(
+        _l("Language it was explained in (e.g. ar, ti, ro)"), render_kw={"data-picker": "language"}
+    )
     interpreter_used = BooleanField(_l("An interpreter was used"))
     interpreter_code = StringField(_l("Interpreter's code (not their name)"))
     method = SelectField(_l("How the client said it"), choices=_choices(METHOD_LABELS))
@@ -159,9 +162,13 @@ class ReceiptForm(FlaskForm):  # type: ignore[misc]
 
 
 class NoticeTextForm(FlaskForm):  # type: ignore[misc]
-    language = StringField(_l("Language (BCP 47, e.g. ar, ti, fa-AF)"))
+    language = StringField(
+        _l("Language (BCP 47, e.g. ar, ti, fa-AF)"), render_kw={"data-picker": "language"}
+    )
     title = StringField(_l("Title"))
-    body = TextAreaField(_l("Text read or given to the client"), render_kw={"rows": 12})
+    body = TextAreaField(
+        _l("Text read or given to the client"), render_kw={"rows": 12, "maxlength": BODY_MAX}
+    )
 
 
 class SettingsForm(FlaskForm):  # type: ignore[misc]

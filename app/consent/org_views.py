@@ -101,9 +101,8 @@ def notice(notice_id: uuid.UUID) -> Page:
 def notice_text(text_id: uuid.UUID) -> str:
     """One exact version, as a record points at it (old versions stay readable)."""
     text = notices.get_text(db(), actor(), text_id)
-    return render_template(
-        "consent/notice_text.html", text=text, direction=text_direction(text.language)
-    )
+    # The macro asks the direction of each notice's language: pass the rule itself.
+    return render_template("consent/notice_text.html", text=text, direction=text_direction)
 
 
 @bp.route("/consent/withdrawals")

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, g, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.auth.access import signed_in
+from app.auth.access import requires, signed_in
 from app.auth.forms import ActionForm
 from app.auth.permissions import Permission, can
 from app.auth.principal import my_organisations
+from app.cases.forms import LEVEL_LABELS, RISK_LABELS
+from app.consent.forms import PURPOSE_LABELS
 from app.disclosure.break_glass import openings_to_review
 from app.disclosure.forms import BREAK_GLASS_REASONS
-from app.web.request import db
+from app.home import service
+from app.home.forms import RecordServiceForm
+from app.web.forms import Page, form_errors, submit
+from app.web.request import actor, db
 
 bp = Blueprint("home", __name__)
 
@@ -41,13 +48,43 @@ def _layout() -> dict[str, object]:
 def index() -> Response | str:
     if current_user.membership is None and not current_user.user.is_platform_admin:
         return redirect(url_for("auth.choose_organisation"))
-    actor = current_user.actor
-    alerts = {}
-    if current_user.membership is not None and can(actor, Permission.review_break_glass):
+    return _home(RecordServiceForm())
+
+
+def _home(form: RecordServiceForm) -> str:
+    """One panel per permission held (never per role name), each listing what waits."""
+    ctx, session = actor(), db()
+    today = ctx.today()
+    panels: dict[str, Any] = {}
+    if can(ctx, Permission.casework):
+        panels["mine"] = service.caseworker_day(session, ctx, today)
+    if can(ctx, Permission.assign_cases):
+        panels["team"] = service.team_day(session, ctx, today)
+    if can(ctx, Permission.manage_members):
+        panels["admin"] = service.admin_day(session, ctx)
+    if can(ctx, Permission.review_break_glass):
         # Supervisors see every break-glass opening at once, until they review it.
-        alerts = {
-            "openings": openings_to_review(db(), actor),
-            "action_form": ActionForm(formdata=None),
-            "break_glass_labels": BREAK_GLASS_REASONS,
-        }
-    return render_template("home/index.html", actor=actor, **alerts)
+        panels["openings"] = openings_to_review(session, ctx)
+        panels["action_form"] = ActionForm(formdata=None)
+        panels["break_glass_labels"] = BREAK_GLASS_REASONS
+    return render_template(
+        "home/index.html",
+        actor=ctx,
+        today=today,
+        record_form=form,
+        risk_labels=RISK_LABELS,
+        level_labels=LEVEL_LABELS,
+        purpose_labels=PURPOSE_LABELS,
+        **panels,
+    )
+
+
+@bp.route("/record-service", methods=["POST"])
+@requires(Permission.casework)
+def record_service() -> Page:
+    """The home page's "record a service": the code typed, then the client's services tab."""
+    form = RecordServiceForm()
+    found = submit(form, lambda: service.client_for_service(db(), actor(), form.code.data))
+    if found is None:
+        return _home(form), form_errors(form) or 422
+    return redirect(url_for("assistance.services", client_id=found.value.id))

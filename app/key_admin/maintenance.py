@@ -315,6 +315,15 @@ def key_status(session: Session) -> KeyStatus:
     return KeyStatus(provider.active_key_id(), provider.key_ids(), platform, tenants)
 
 
+def organisation_key_state(session: Session, tenant_id: uuid.UUID) -> TenantState:
+    """One organisation's key versions and counts (its admin's home page), read inside the
+    request's own tenant: no key is unwrapped and no other organisation is counted."""
+    org = session.get(Organisation, tenant_id)
+    if org is None:
+        raise NotFound()
+    return _tenant_state(session, org)
+
+
 def _tenant_state(session: Session, org: Organisation) -> TenantState:
     counted = session.execute(
         select(ClientKey.tenant_key_id, func.count())

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_decimal, gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, default_exceptions
@@ -41,7 +51,11 @@ EXPLANATIONS = {
 
 
 def render_error(
-    status: int, message: str | None = None, fields: dict[str, list[str]] | None = None
+    status: int,
+    message: str | None = None,
+    fields: dict[str, list[str]] | None = None,
+    *,
+    back: str | None = None,
 ) -> tuple[Response | str, int]:
     title = gettext(TITLES.get(status, TITLES[400]))
     text = translated(
@@ -56,7 +70,12 @@ def render_error(
             body["fields"] = translated_fields
         return jsonify(body), status
     return render_template(
-        "error.html", status=status, title=title, message=text, fields=translated_fields
+        "error.html",
+        status=status,
+        title=title,
+        message=text,
+        fields=translated_fields,
+        back=back,
     ), status
 
 
@@ -95,6 +114,8 @@ def init_app(app: Flask) -> None:
         if status == 429:
             log.warning("rate limit hit on %s", request.path)
         fields = upload_too_large() if status == 413 else _schema_errors(error)
+        if status == 413 and fields is None:
+            return _form_too_large()
         return render_error(status, fields=fields)
 
     # flask-smorest registers its own HTTPException handler (another JSON shape, and JSON
@@ -112,6 +133,25 @@ def init_app(app: Flask) -> None:
         # rendered from what needs no database, and the session is rolled back at teardown.
         g.failed = True
         return render_error(500)
+
+
+def _form_too_large() -> tuple[Response | str, int]:
+    """A form body over the app's limit was refused unread, so its text cannot be shown
+    again: say so, and lead back to the form (its GET page) rather than to the home page.
+    Text boxes carry ``maxlength``, so a browser does not send this much by typing."""
+    message = N_(
+        "Nothing was saved: what this form sent is larger than Haven accepts (1 MB), so "
+        "it could not be read. Notes hold at most 10,000 characters; shorten the text and "
+        "send it again."
+    )
+    back = None
+    if not request.path.startswith("/api/"):
+        try:
+            current_app.url_map.bind_to_environ(request.environ).match(method="GET")
+            back = request.path
+        except HTTPException:
+            back = None
+    return render_error(413, message, back=back)
 
 
 def _schema_errors(error: HTTPException) -> dict[str, list[str]] | None:

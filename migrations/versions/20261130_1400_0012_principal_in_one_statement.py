@@ -52,7 +52,8 @@ BEGIN
            u.is_platform_admin, u.totp_enrolled_at,
            o.id, o.name::text, o.default_locale::text, o.country::text,
            v_roles,
-           (SELECT count(*) FROM memberships m WHERE m.user_id = p_user)
+           -- Organisations where the person holds a role (a deactivated membership has none).
+           (SELECT count(DISTINCT a.tenant_id) FROM role_grants a WHERE a.user_id = p_user)
     FROM users u
     LEFT JOIN organisations o ON o.id = p_org AND v_roles IS NOT NULL
     WHERE u.id = p_user;

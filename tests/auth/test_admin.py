@@ -181,7 +181,7 @@ def test_person_in_two_organisations_switches_between_them(client, factory):
         "/organisations/switch", data={"organisation_id": str(south.id), "csrf_token": token}
     )
     page = client.get("/").get_data(as_text=True)
-    assert "South" in page and "Reports" in page and "Casework" not in page
+    assert "South" in page and "Reports" in page and "My cases" not in page
 
 
 @pytest.mark.parametrize(

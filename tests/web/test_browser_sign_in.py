@@ -67,7 +67,7 @@ def test_supervisor_signs_in_with_code_switches_organisation_and_signs_out(
     expect(page).to_have_url(f"{live_server}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(south.name)
     expect(page.get_by_label("Organisation", exact=True)).to_have_value(str(south.id))
-    expect(page.get_by_role("heading", name="Supervision")).to_be_visible()
+    expect(page.get_by_role("heading", name="Open cases nobody is assigned to")).to_be_visible()
     page.screenshot(path=output_dir / "05-home-south.png")
 
     page.get_by_role("button", name="Sign out").click()
@@ -131,7 +131,7 @@ def test_caseworker_signs_in_with_the_keyboard_only(live_server, browser_page, f
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{live_server}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(org.name)
-    expect(page.get_by_role("heading", name="Casework")).to_be_visible()
+    expect(page.get_by_role("heading", name="My cases")).to_be_visible()
     page.screenshot(path=output_dir / "03-home.png")
 
 

@@ -15,4 +15,4 @@ def test_caseworker_signs_in_and_sees_home(client, factory):
     sign_in(client, person)
     page = client.get("/").get_data(as_text=True)
     assert "North-Shelter" in page
-    assert "Casework" in page
+    assert "My cases" in page
