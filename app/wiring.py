@@ -9,6 +9,8 @@ import app.models  # noqa: F401 - every model, before anything asks for the mapp
 from app.assistance import api as assistance_api
 from app.assistance import settings_views  # noqa: F401 - its routes join assistance's
 from app.assistance import views as assistance_views
+from app.auditor import views as auditor_views
+from app.auditor.cli import audit_group
 from app.auth import (
     admin_views,
     platform_views,
@@ -49,6 +51,7 @@ BLUEPRINTS = (
     claim_views.bp,
     referral_views.bp,
     consent_views.bp,
+    auditor_views.bp,
 )
 API_BLUEPRINTS = (
     clients_api.blp,
@@ -59,7 +62,15 @@ API_BLUEPRINTS = (
     consent_api.blp,
     auth_api.blp,
 )
-COMMANDS = (db_group, org_group, user_group, token_group, keys_group, demo_command)
+COMMANDS = (
+    db_group,
+    org_group,
+    user_group,
+    token_group,
+    keys_group,
+    audit_group,
+    demo_command,
+)
 
 
 def init_app(app: Flask, settings: Settings) -> None:
