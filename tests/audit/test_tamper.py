@@ -18,9 +18,9 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import DBAPIError
 
 from app.audit import verifier
+from app.audit.actions import AuditAction
 from app.audit.export import Period, export_bundle
 from app.audit.models import AuditEvent, AuditLeaf
-from app.audit.actions import AuditAction
 from app.audit.service import record_event
 from app.context import Actor
 from app.db import bind_actor, unit_of_work
@@ -80,11 +80,11 @@ def log(app, db, factory):
     return lyon, ids
 
 
-def bundle(app, db, org, tmp_path: Path, period: Period = Period()) -> verifier.Report:
+def bundle(app, db, org, tmp_path: Path, period: Period | None = None) -> verifier.Report:
     target = tmp_path / f"{uuid.uuid4().hex}.zip"
     bind_actor(db, org.id, None)
     attach_keyring(db, app.extensions["haven.master"])
-    export_bundle(db, "localhost", target, period)
+    export_bundle(db, "localhost", target, period or Period())
     db.rollback()
     return verifier.verify_bundle(str(target))
 
