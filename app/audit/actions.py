@@ -75,3 +75,6 @@ class AuditAction(enum.StrEnum):
     consent_withdrawal_acknowledged = "consent.withdrawal_acknowledged"
     consent_notice_saved = "consent_notice.saved"
     consent_settings_changed = "consent_settings.changed"
+    # The audit log itself
+    audit_checkpoint_requested = "audit_checkpoint.requested"
+    audit_bundle_exported = "audit_bundle.exported"
