@@ -9,6 +9,7 @@ import app.models  # noqa: F401 - every model, before anything asks for the mapp
 from app.assistance import api as assistance_api
 from app.assistance import settings_views  # noqa: F401 - its routes join assistance's
 from app.assistance import views as assistance_views
+from app.auditor import api as auditor_api
 from app.auditor import views as auditor_views
 from app.auditor.cli import audit_group
 from app.auth import (
@@ -61,6 +62,7 @@ API_BLUEPRINTS = (
     referrals_api.blp,
     consent_api.blp,
     auth_api.blp,
+    auditor_api.blp,
 )
 COMMANDS = (
     db_group,
