@@ -11,6 +11,10 @@ import enum
 
 
 class AuditAction(enum.StrEnum):
+    # Signing in: recorded in each organisation the account belongs to. Failures are
+    # recorded only for existing accounts (an unknown address names no organisation).
+    signed_in = "auth.signed_in"
+    sign_in_failed = "auth.sign_in_failed"
     # Organisations, members, sessions, tokens
     organisation_created = "organisation.created"
     member_added = "member.added"
@@ -75,6 +79,9 @@ class AuditAction(enum.StrEnum):
     consent_withdrawal_acknowledged = "consent.withdrawal_acknowledged"
     consent_notice_saved = "consent_notice.saved"
     consent_settings_changed = "consent_settings.changed"
+    # Keys: rotations (the operator's commands) in each organisation whose keys moved
+    key_master_rotated = "key.master_rotated"
+    key_tenant_rotated = "key.tenant_rotated"
     # The audit log itself
     audit_checkpoint_requested = "audit_checkpoint.requested"
     audit_bundle_exported = "audit_bundle.exported"
