@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 240, 40, 40, 16
+WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 420, 260, 32, 40, 16
 
 
 def bar_chart(labels: Sequence[str], values: Sequence[int], title: str) -> Markup:
