@@ -9,6 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import wiring
+from app.auth import passwords
 from app.settings import Settings
 
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         WTF_CSRF_SSL_STRICT=settings.production,
     )
     app.extensions["haven.settings"] = settings
+    passwords.use_profile(passwords.HashingProfile(settings.hashing_profile))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     wiring.init_app(app, settings)

@@ -22,6 +22,7 @@ from app.db import HavenSession
 from app.db.tenancy import acting_in
 from app.keys.work import work
 from app.migrate import upgrade
+from app.settings import SUPPORTED_LOCALES
 from app.tenants import service as tenants
 from app.tenants.models import Organisation, OrganisationKind
 
@@ -46,7 +47,7 @@ def org_group() -> None: ...
 @click.option("--slug", required=True, help="short handle, e.g. lyon-shelter")
 @click.option("--kind", required=True, type=click.Choice([k.value for k in OrganisationKind]))
 @click.option("--country", required=True, help="ISO 3166 code, e.g. FR")
-@click.option("--locale", default="en", type=click.Choice(["en", "fr", "ru"]))
+@click.option("--locale", default="en", type=click.Choice(SUPPORTED_LOCALES))
 def org_create(name: str, slug: str, kind: str, country: str, locale: str) -> None:
     with work() as session:
         org = tenants.create_organisation(

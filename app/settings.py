@@ -17,7 +17,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SUPPORTED_LOCALES = ("en", "fr", "ru")
+#: The interface languages, each named in itself (the switcher shows these names). The one
+#: list: the locale choice, the language forms, the CLI and the page header all read it.
+UI_LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "fr": "Français",
+    "ru": "Русский",
+    "uk": "Українська",
+    "ar": "العربية",
+}
+SUPPORTED_LOCALES = tuple(UI_LANGUAGES)
 
 
 class SettingsError(RuntimeError):
@@ -49,6 +58,16 @@ class Settings:
     #: auditors' kept checkpoints and keys carry it.
     audit_host: str = "localhost"
     testing: bool = False
+    #: Password-hashing cost (``app.auth.passwords.HashingProfile`` value). Never read from
+    #: the environment: only a test suite sets the cheap one, and only with ``testing``.
+    hashing_profile: str = "rfc9106"
+
+    def __post_init__(self) -> None:
+        if self.hashing_profile != "rfc9106" and (self.production or not self.testing):
+            raise SettingsError(
+                "cheap password hashing is for the test suite only; "
+                "it is refused in production and outside testing"
+            )
 
     @property
     def production(self) -> bool:

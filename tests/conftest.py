@@ -18,9 +18,12 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text, update
+from hypothesis import settings as hypothesis_settings
+from sqlalchemy import Engine, create_engine, text, update
 
 from app import create_app
 from app.auth import passwords
@@ -41,6 +44,26 @@ PG_URL = os.environ.get("HAVEN_TEST_DATABASE_URL")
 PG_OWNER_URL = os.environ.get("HAVEN_TEST_OWNER_DATABASE_URL", PG_URL)
 ON_POSTGRES = bool(PG_URL)
 PASSWORD = "correct horse battery staple"
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "app" / "translations"
+
+# Property tests run on a busy shared machine: no deadline anywhere, and in CI the examples
+# are derived from the test (no flakiness between runs, nothing kept between runs).
+hypothesis_settings.register_profile("haven-dev", deadline=None)
+hypothesis_settings.register_profile("haven-ci", deadline=None, derandomize=True, database=None)
+hypothesis_settings.load_profile("haven-ci" if os.environ.get("CI") else "haven-dev")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the translation catalogues that are missing or older than their .po, so
+    ``pytest`` alone works on a fresh clone (the app reads only the .mo files)."""
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po:
+            catalog = read_po(po, locale=po_path.parent.parent.name)
+        with mo_path.open("wb") as mo:
+            write_mo(mo, catalog)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -71,6 +94,9 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         master_key_file=instance / "master.key",
         master_key_env=None,
         testing=True,
+        # Hundreds of people sign in during a run: hash their passwords cheaply (the
+        # production profile is proved in tests/test_settings.py and tests/auth).
+        hashing_profile="tests-only",
     )
 
 
@@ -90,29 +116,46 @@ def app(settings: Settings) -> Flask:
     return create_app(settings)
 
 
+@pytest.fixture(scope="session")
+def owner_engine(settings: Settings) -> Iterator[Engine]:
+    """One owner connection pool for the whole run (cleaning up, platform admins)."""
+    engine = create_engine(settings.migration_database_url)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _clean(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Empty every table after each test (TRUNCATE is not subject to RLS)."""
+    """Empty the tables a test wrote to, after it (the data a test leaves is its own)."""
+    engine = request.getfixturevalue("owner_engine") if "app" in request.fixturenames else None
     yield
-    if "app" not in request.fixturenames:
+    if engine is None:
         return
-    flask_app: Flask = request.getfixturevalue("app")
-    settings: Settings = flask_app.extensions["haven.settings"]
     from app.web.extensions import limiter
 
     limiter.reset()
-    engine = create_engine(settings.migration_database_url)
+    _empty_tables(engine)
+
+
+def _empty_tables(engine: Engine) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:
         if ON_POSTGRES:
-            # The owner may lift its own trigger for a test database; the app role never can.
+            # TRUNCATE is not subject to row-level security (which binds even the owner
+            # here), so the owner empties everything; it may lift its own trigger for a test
+            # database, the app role never can.
             conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_truncate"))
             conn.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
             conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_truncate"))
-        else:
-            for name in tables:
+            return
+        # SQLite: one query finds the tables holding rows; most tests touch a handful.
+        probe = " UNION ALL ".join(
+            f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {name})" for name in tables
+        )
+        used = set(conn.scalars(text(probe)))
+        for name in tables:
+            if name in used:
                 conn.execute(text(f"DELETE FROM {name}"))
-    engine.dispose()
 
 
 @pytest.fixture
@@ -137,13 +180,13 @@ class Person:
 class Factory:
     """Builds organisations and people through the real services, committed."""
 
-    def __init__(self, app: Flask) -> None:
+    def __init__(self, app: Flask, owner_engine: Engine) -> None:
         self.app = app
+        self.owner_engine = owner_engine
 
     def _work(self, *, as_owner: bool = False) -> AbstractContextManager[HavenSession]:
         if as_owner:  # platform admins are made on the owner's connection, as the CLI does
-            owner = self.app.extensions["haven.settings"].migration_database_url
-            return unit_of_work(make_sessionmaker(create_engine(owner)))
+            return unit_of_work(make_sessionmaker(self.owner_engine))
         return unit_of_work(self.app.extensions["haven.sessionmaker"])
 
     def organisation(self, slug: str, locale: str = "en", kind: str = "shelter") -> Organisation:
@@ -193,8 +236,8 @@ class Factory:
 
 
 @pytest.fixture
-def factory(app: Flask) -> Factory:
-    return Factory(app)
+def factory(app: Flask, owner_engine: Engine) -> Factory:
+    return Factory(app, owner_engine)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.context import Role
+from app.settings import UI_LANGUAGES
 
 ROLE_LABELS = {
     Role.caseworker: _l("Caseworker"),
@@ -24,7 +25,7 @@ ROLE_LABELS = {
     Role.auditor: _l("Auditor"),
     Role.funder: _l("Funder (reports only)"),
 }
-LOCALE_LABELS = {"en": "English", "fr": "Français", "ru": "Русский"}
+LOCALE_LABELS = UI_LANGUAGES
 
 
 class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]

@@ -9,7 +9,7 @@ import time
 import uuid
 from collections.abc import Callable
 
-from flask import Blueprint, current_app, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import sessionmaker
@@ -210,6 +210,10 @@ def set_language() -> Response:
         session["locale"] = form.locale.data
         if current_user.is_authenticated:
             current_user.user.locale = form.locale.data
+    # Back to the page the switcher was on (a path on this site only, never elsewhere).
+    back = request.form.get("next", "")
+    if back.startswith("/") and not back.startswith("//") and "\\" not in back:
+        return redirect(back)
     return redirect(url_for("home.index"))
 
 

@@ -17,8 +17,9 @@ from app.clients.models import Client
 from app.consent import notices, service, sharing
 from app.consent.forms import NoticeTextForm, SettingsForm
 from app.consent.inputs import ConsentSettingsInput, NoticeTextInput
-from app.consent.views import bp, labels, language_direction, organisation_names
+from app.consent.views import bp, labels, organisation_names
 from app.web.forms import Page, handle_form
+from app.web.i18n import text_direction
 from app.web.request import actor, db
 
 #: How far ahead the dashboard looks.
@@ -101,7 +102,7 @@ def notice_text(text_id: uuid.UUID) -> str:
     """One exact version, as a record points at it (old versions stay readable)."""
     text = notices.get_text(db(), actor(), text_id)
     return render_template(
-        "consent/notice_text.html", text=text, direction=language_direction(text.language)
+        "consent/notice_text.html", text=text, direction=text_direction(text.language)
     )
 
 

@@ -9,10 +9,8 @@ like the client's preferred language); nothing typed about the client is.
 from __future__ import annotations
 
 import uuid
-from functools import cache
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
 from flask import Blueprint, Response, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
@@ -47,6 +45,7 @@ from app.tenants.models import Organisation
 from app.tenants.service import other_organisations
 from app.validation import field_names
 from app.web.forms import Page, handle_form
+from app.web.i18n import text_direction
 from app.web.inputs import allow_upload
 from app.web.request import actor, db, parse_uuid
 
@@ -57,17 +56,6 @@ allow_upload(
     "evidence_scan",
     evidence.TOO_LARGE,
 )
-
-
-@cache
-def language_direction(tag: str) -> str:
-    """``rtl`` for a language written right to left (Arabic, Persian, Hebrew...), else
-    ``ltr``: a notice is shown in the client's language whatever the screen's."""
-    try:
-        locale = Locale.parse(tag.replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        return "ltr"
-    return "rtl" if locale.character_order == "right-to-left" else "ltr"
 
 
 def labels() -> dict[str, Any]:
@@ -81,7 +69,7 @@ def labels() -> dict[str, Any]:
         "receipt_labels": RECEIPT_LABELS,
         "channel_labels": CHANNEL_LABELS,
         "status_labels": STATUS_LABELS,
-        "direction": language_direction,
+        "direction": text_direction,
         "named_recipients": named_recipients,
     }
 

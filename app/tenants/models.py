@@ -33,7 +33,7 @@ class Organisation(Base):
     )
     #: ISO 3166-1 alpha-2; selects the jurisdiction's disclosure policy set.
     country: Mapped[str] = mapped_column(String(2))
-    #: Locale used when a user has not chosen one (en, fr, ru).
+    #: Locale used when a user has not chosen one (one of settings.SUPPORTED_LOCALES).
     default_locale: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[Timestamp]
     disabled_at: Mapped[OptionalTimestamp]

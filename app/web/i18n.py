@@ -4,15 +4,16 @@ default, then the browser's Accept-Language. Label tables translated once per lo
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
-from babel import support
+from babel import Locale, UnknownLocaleError, support
 from flask import Flask, g, request, session
 from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 from wtforms.i18n import messages_path
 
-from app.settings import SUPPORTED_LOCALES
+from app.settings import SUPPORTED_LOCALES, UI_LANGUAGES
 
 babel = Babel()
 
@@ -88,6 +89,21 @@ def _request_catalog() -> support.NullTranslations:
     return found
 
 
+def text_direction(locale: str | None = None) -> str:
+    """``rtl`` or ``ltr``: the writing direction of ``locale`` (default: the page's), for
+    the interface and for any language a notice is written in (Babel's locale data)."""
+    return _direction(str(locale or get_locale()))
+
+
+@cache
+def _direction(tag: str) -> str:
+    try:
+        found = Locale.parse(tag.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return "ltr"
+    return "rtl" if found.character_order == "right-to-left" else "ltr"
+
+
 def _template_gettext(string: str) -> str:
     return _request_catalog().ugettext(string)
 
@@ -108,3 +124,5 @@ def init_app(app: Flask) -> None:
         request.wtforms_translations = _WTFORMS_MESSAGES  # type: ignore[attr-defined]
 
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["text_direction"] = text_direction
+    app.jinja_env.globals["ui_languages"] = UI_LANGUAGES

@@ -51,7 +51,7 @@ def test_no_generated_request_gets_a_server_error(seeded) -> None:  # type: igno
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+        @settings(max_examples=EXAMPLES, suppress_health_check=list(HealthCheck))
         def call(case) -> None:  # type: ignore[no-untyped-def]
             for name in list(case.path_parameters or {}):
                 if name in ids:

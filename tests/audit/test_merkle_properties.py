@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from app.audit.merkle import CompactRange, MerkleTree
@@ -34,8 +34,7 @@ def log(size: int) -> list[bytes]:
     return [b"entry %d" % i for i in range(size)]
 
 
-# No deadlines: the machine is shared, and a slow example is not a wrong one.
-@settings(deadline=None)
+# No deadlines (the Hypothesis profile in tests/conftest.py): slow is not wrong.
 @given(st.integers(0, 70))
 def test_the_tree_root_is_rfc_6962s_mth_at_every_size(size: int) -> None:
     tree = MerkleTree.from_entries(log(size))
@@ -43,7 +42,6 @@ def test_the_tree_root_is_rfc_6962s_mth_at_every_size(size: int) -> None:
         assert tree.root(n) == reference_root(log(n))
 
 
-@settings(deadline=None)
 @given(st.data(), st.integers(1, 300))
 def test_inclusion_proofs_verify_and_a_changed_leaf_or_index_fails(
     data: st.DataObject, size: int
@@ -60,7 +58,6 @@ def test_inclusion_proofs_verify_and_a_changed_leaf_or_index_fails(
         verify_inclusion(other, n, leaf_hash(b"entry %d" % index), path, tree.root(n))
 
 
-@settings(deadline=None)
 @given(st.data(), st.integers(1, 300))
 def test_consistency_proofs_verify_and_a_rewritten_prefix_fails(
     data: st.DataObject, size: int
@@ -79,7 +76,6 @@ def test_consistency_proofs_verify_and_a_rewritten_prefix_fails(
         verify_consistency(old, new, reference_root(forked), tree.root(new), path)
 
 
-@settings(deadline=None)
 @given(st.integers(0, 200), st.integers(0, 200))
 def test_a_compact_range_extends_a_tree_saved_at_a_checkpoint(first: int, more: int) -> None:
     leaves = [leaf_hash(e) for e in log(first + more)]

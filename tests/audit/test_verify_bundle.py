@@ -107,7 +107,7 @@ def test_each_tampering_fails_and_names_entry_7(tamper: str, whole: list, range_
         assert re.search(r"entr(y|ies) 7\b", format_report(report).split("FAILED")[1])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.data(), st.integers(2, 40), st.sampled_from(sorted(TAMPERS)), st.booleans())
 def test_any_tampering_anywhere_is_named_at_its_index(
     data: st.DataObject, size: int, tamper: str, whole: bool

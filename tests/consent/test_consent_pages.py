@@ -59,7 +59,7 @@ def test_the_notice_is_shown_in_the_clients_language_right_to_left(
         "/account/language", data={"locale": "fr", "csrf_token": csrf_from(client, "/account")}
     )
     page = client.get(f"/clients/{client_id}/consent/new").get_data(as_text=True)
-    assert '<html lang="fr">' in page
+    assert '<html lang="fr" dir="ltr">' in page
     assert re.search(r'<section class="notice" lang="ar" dir="rtl"', page)
     assert "مشاركة معلوماتك مع منظمة أخرى" in page
     assert "Enregistrer" in page  # the screen stays French

@@ -39,7 +39,7 @@ def _requests(bases: list[LegalBasis], consented: bool) -> st.SearchStrategy[Dis
 NOT_OBLIGING = [b for b in LegalBasis if b not in LEGAL_OBLIGATION]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(
     request=_requests(NOT_OBLIGING, consented=False),
     set_name=st.sampled_from(shipped_sets()),
@@ -54,7 +54,7 @@ def test_no_consent_and_no_legal_obligation_never_releases_guarded_groups(
     assert not decision.releasable  # in the shipped sets, nothing at all leaves
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     request=_requests(list(LegalBasis), consented=True), set_name=st.sampled_from(shipped_sets())
 )

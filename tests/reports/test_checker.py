@@ -21,7 +21,7 @@ from .strategies import populations
 MAX_NOISE = published_ptable().max_noise
 #: The State report plus the breakdown that names the DOMAIN.md example's cell.
 WITH_REGION_BY_AGE = (*STATE_TABLES, TableSpec("region_by_age", ("region",), ("age_band",)))
-CHECKER = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+CHECKER = settings(max_examples=20, suppress_health_check=[HealthCheck.too_slow])
 
 
 def all_problems(release_, specs, clients) -> list[str]:  # type: ignore[no-untyped-def]

@@ -27,7 +27,7 @@ from .population import Client, build_report, random_client
 from .strategies import newcomers, populations
 from .test_checker import WITH_REGION_BY_AGE, shelter_of_fifty
 
-ATTACKS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+ATTACKS = settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow])
 
 
 def attack(before: list[Client], after: list[Client], threshold: int = 10) -> list[str]:

@@ -68,3 +68,71 @@ def test_the_header_names_the_one_organisation_and_switches_between_several(
     assert 'id="org-switch"' in page and '<p class="org-name">' not in page
     assert f'<option value="{south.id}" selected>South</option>' in page
     assert f'<option value="{north.id}" >North</option>' in page
+
+
+def _html_tag(page: str) -> str:
+    match = re.search(r"<html[^>]*>", page)
+    assert match, page[:200]
+    return match.group(0)
+
+
+def test_arabic_pages_are_right_to_left_and_the_others_left_to_right(client: FlaskClient) -> None:
+    arabic = client.get("/sign-in", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert _html_tag(arabic) == '<html lang="ar" dir="rtl">'
+    assert "تسجيل الدخول إلى Haven" in arabic
+    for locale in ("en", "fr", "ru", "uk"):
+        page = client.get("/sign-in", headers={"Accept-Language": locale}).get_data(as_text=True)
+        assert _html_tag(page) == f'<html lang="{locale}" dir="ltr">'
+
+
+def test_the_header_switches_language_and_returns_to_the_same_page(
+    client: FlaskClient, factory: Factory
+) -> None:
+    """Signed out (the sign-in page) and signed in, the switcher is in the header, a plain
+    form that needs no script; the choice is kept for the person and the page stays."""
+    page = client.get("/sign-in", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    header = page[page.index("<header") : page.index("</header>")]
+    assert 'id="ui-language"' in header and 'name="next" value="/sign-in"' in header
+    for code, name in (("uk", "Українська"), ("ar", "العربية")):
+        assert f'<option value="{code}" lang="{code}"' in header and name in header
+
+    org = factory.organisation("refuge", locale="fr")
+    person = factory.person("worker@example.org", {org: {"caseworker"}})
+    sign_in(client, person, org)
+    assert _lang(client) == "fr"  # the organisation's language until the person picks one
+    token = csrf_from(client, "/clients")
+    answer = client.post(
+        "/account/language", data={"locale": "ar", "next": "/clients", "csrf_token": token}
+    )
+    assert answer.status_code == 302 and answer.headers["Location"] == "/clients"
+    page = client.get("/clients").get_data(as_text=True)
+    assert _html_tag(page) == '<html lang="ar" dir="rtl">'
+    assert '<option value="ar" lang="ar" dir="rtl" selected>العربية</option>' in page
+
+    other = client.application.test_client()
+    sign_in(other, person, org)  # a new session: the choice was kept for the person
+    assert _lang(other) == "ar"
+
+
+def test_the_language_switcher_never_sends_anyone_to_another_site(client: FlaskClient) -> None:
+    token = csrf_from(client, "/sign-in")
+    for elsewhere in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        answer = client.post(
+            "/account/language", data={"locale": "uk", "next": elsewhere, "csrf_token": token}
+        )
+        assert answer.status_code == 302
+        assert answer.headers["Location"] == "/", elsewhere
+
+
+def test_an_arabic_organisation_works_right_to_left_until_a_person_picks_another_language(
+    client: FlaskClient, factory: Factory
+) -> None:
+    org = factory.organisation("dar-al-aman", locale="ar")
+    person = factory.person("worker@example.org", {org: {"caseworker"}})
+    sign_in(client, person, org)
+    page = client.get("/clients", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert _html_tag(page) == '<html lang="ar" dir="rtl">'
+    token = csrf_from(client, "/clients")
+    client.post("/account/language", data={"locale": "uk", "csrf_token": token})
+    page = client.get("/clients").get_data(as_text=True)
+    assert _html_tag(page) == '<html lang="uk" dir="ltr">' and "Клієнти" in page

@@ -1,8 +1,9 @@
-"""Every user-facing message is translated into French and Russian, and the pages use it.
+"""Every user-facing message is translated into every interface language (French, Russian,
+Ukrainian, Arabic: ``app.settings.UI_LANGUAGES``), and the pages use it.
 
 Messages are extracted from the current source in memory, with the method map of
 ``app/babel.cfg`` and the keywords of ``make extract``, so a new string in the code fails here
-until ``make extract`` has run and the string has a French and a Russian translation.
+until ``make extract`` has run and the string has a translation in each of those languages.
 """
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
 
+from app.settings import SUPPORTED_LOCALES
+
 ROOT = Path(__file__).resolve().parents[2]
 APP_DIR = ROOT / "app"
 TRANSLATIONS = APP_DIR / "translations"
-LOCALES = ("fr", "ru")
+#: Every interface language but the English of the source.
+LOCALES = tuple(locale for locale in SUPPORTED_LOCALES if locale != "en")
 #: The same keywords as ``pybabel extract -k N_ -k _l`` (added to Babel's defaults).
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "_l": None}
 #: Translations that may equal the English: the same word in that language.
@@ -50,6 +54,8 @@ SAME_AS_ENGLISH = {
         "contacts",
     },
     "ru": set(),
+    "uk": set(),
+    "ar": set(),
 }
 #: printf-style conversions, named or not; ``%%`` is a literal percent sign.
 PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[#0 +\-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[a-zA-Z%]")
@@ -237,7 +243,8 @@ def test_sign_in_page_is_rendered_in_the_language_asked_for(
 @pytest.mark.parametrize(
     ("locale", "message"),
     [("en", "Not a valid date value."), ("fr", "N'est pas une date valide."),
-     ("ru", "Неверное значение даты.")],
+     ("ru", "Неверное значение даты."), ("uk", "Не дійсне значення дати."),
+     ("ar", "قيمة التاريخ غير صالحة.")],
 )  # fmt: skip
 def test_wtforms_own_messages_are_in_the_readers_language(
     app, monkeypatch: pytest.MonkeyPatch, locale: str, message: str
