@@ -82,6 +82,7 @@ class AuditAction(enum.StrEnum):
     # Keys: rotations (the operator's commands) in each organisation whose keys moved
     key_master_rotated = "key.master_rotated"
     key_tenant_rotated = "key.tenant_rotated"
+    key_signing_rotated = "key.signing_rotated"
     # The audit log itself
     audit_checkpoint_requested = "audit_checkpoint.requested"
     audit_bundle_exported = "audit_bundle.exported"

@@ -15,10 +15,14 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.audit import verifier
+from app.audit.actions import AuditAction
 from app.audit.export import Period, export_bundle
-from app.audit.log import make_checkpoint
+from app.audit.log import make_checkpoint, verifier_keys
+from app.audit.service import record_event
+from app.context import Actor
 from app.db.tenancy import acting_in
 from app.errors import HavenError
+from app.keys.signing import SigningPurpose, rotate
 from app.keys.work import work
 from app.tenants import service as tenants
 
@@ -52,6 +56,24 @@ def checkpoint(slug: str | None) -> None:
         click.echo(f"{each}: checkpoint of {size} entries ({news})")
     if failed:
         sys.exit(1)
+
+
+@audit_group.command("rotate-key", help="A new signing key for an organisation's log.")
+@click.option("--org", "slug", required=True)
+def rotate_key(slug: str) -> None:
+    """The old key is retired, not deleted: checkpoints it signed still verify, and bundles
+    list it after the new one."""
+    with work() as session:
+        org = tenants.get_organisation_by_slug(session, slug)
+        with acting_in(session, org.id):
+            row = rotate(session, SigningPurpose.audit_log)
+            record_event(
+                session, Actor.system(org.id), AuditAction.key_signing_rotated, "signing_key",
+                f"audit_log:{row.version}",
+            )  # fmt: skip
+            session.flush()
+            key = verifier_keys(session, _host())[0]
+    click.echo(f"{slug}: new audit key, version {row.version}:\n{key}")
 
 
 @audit_group.command("export", help="Write a bundle of an organisation's log.")

@@ -7,11 +7,9 @@ import zipfile
 from sqlalchemy import select
 
 from app.audit import verifier
-from app.audit.models import AuditCheckpoint, AuditLeaf
+from app.audit.models import AuditCheckpoint, AuditEvent, AuditLeaf
 from app.auth.models import Role
 from app.db import bind_actor
-from app.keys.service import attach_keyring
-from app.keys.signing import SigningPurpose, rotate
 
 
 def run(app, *args):
@@ -73,15 +71,16 @@ def test_old_checkpoints_verify_after_the_key_is_rotated(app, db, factory, tmp_p
     kept = tmp_path / "kept.txt"
     kept.write_bytes(zipfile.ZipFile(first).read("checkpoint.txt"))
 
-    bind_actor(db, lyon.id, None)
-    attach_keyring(db, app.extensions["haven.master"])
-    rotate(db, SigningPurpose.audit_log)
-    db.commit()
+    rotated = run(app, "audit", "rotate-key", "--org", "lyon")
+    assert rotated.exit_code == 0 and "version 2" in rotated.output, rotated.output
     factory.person("ana@lyon.org", {lyon: {Role.caseworker}})
     assert run(app, "audit", "checkpoint").exit_code == 0
     second = tmp_path / "second.zip"
     assert run(app, "audit", "export", "--org", "lyon", str(second)).exit_code == 0
     keys = zipfile.ZipFile(second).read("key.vkey").decode().splitlines()
-    assert len(keys) == 2
+    assert len(keys) == 2 and keys[0] in rotated.output
+    bind_actor(db, lyon.id, None)
+    assert "key.signing_rotated" in db.scalars(select(AuditEvent.action)).all()
+    db.rollback()
     verified = run(app, "audit", "verify", str(second), "--since", str(kept))
     assert verified.exit_code == 0, verified.output
