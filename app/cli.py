@@ -111,7 +111,7 @@ def user_assign_role(slug: str, email: str, roles: tuple[str, ...]) -> None:
 @click.option("--email", required=True)
 def user_revoke_sessions(email: str) -> None:
     with work() as session:
-        count = sessions.revoke_all_sessions(session, _user(session, email).id)
+        count = sessions.revoke_everywhere(session, _user(session, email).id, by=None)
         click.echo(f"{count} sessions ended")
 
 
@@ -121,7 +121,7 @@ def user_reset_password(email: str) -> None:
     with work() as session:
         user = _user(session, email)
         one_time = auth.reset_password(session, user)
-        sessions.revoke_all_sessions(session, user.id)
+        sessions.revoke_everywhere(session, user.id, by=None)
         click.echo(f"{user.email}: one-time password {one_time}")
 
 

@@ -57,6 +57,10 @@ class Settings:
     #: How many proxies in front of Haven set X-Forwarded-For/-Proto/-Host (0: none);
     #: the client's address is then the one the outermost trusted proxy saw.
     trusted_proxies: int = 0
+    #: Public host name that names each organisation's audit log (checkpoint origin
+    #: ``<host>/audit/<organisation id>``). XXX: never change it once checkpoints exist:
+    #: auditors' kept checkpoints and keys carry it.
+    audit_host: str = "localhost"
     testing: bool = False
     #: Password-hashing cost (``app.auth.passwords.HashingProfile`` value). Never read from
     #: the environment: only a test suite sets the cheap one, and only with ``testing``.
@@ -111,6 +115,7 @@ class Settings:
             app_db_role=env.get("HAVEN_APP_DB_ROLE", "haven_app"),
             idle_timeout_minutes=_int(env, "HAVEN_IDLE_TIMEOUT_MINUTES", 30),
             trusted_proxies=_int(env, "HAVEN_TRUSTED_PROXIES", 0, minimum=0),
+            audit_host=env.get("HAVEN_AUDIT_HOST", "localhost").lower(),
         )
 
     @classmethod
@@ -130,6 +135,7 @@ class Settings:
             app_db_role=env.get("HAVEN_APP_DB_ROLE", "haven_app"),
             idle_timeout_minutes=_int(env, "HAVEN_IDLE_TIMEOUT_MINUTES", 30),
             trusted_proxies=_int(env, "HAVEN_TRUSTED_PROXIES", 0, minimum=0),
+            audit_host=env.get("HAVEN_AUDIT_HOST", "localhost").lower(),
         )
 
 

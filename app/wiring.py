@@ -12,6 +12,9 @@ import app.models  # noqa: F401 - every model, before anything asks for the mapp
 from app.assistance import api as assistance_api
 from app.assistance import settings_views  # noqa: F401 - its routes join assistance's
 from app.assistance import views as assistance_views
+from app.auditor import api as auditor_api
+from app.auditor import views as auditor_views
+from app.auditor.cli import audit_group
 from app.auth import (
     admin_views,
     platform_views,
@@ -61,6 +64,7 @@ BLUEPRINTS = (
     referral_views.bp,
     consent_views.bp,
     disclosure_views.bp,
+    auditor_views.bp,
 )
 API_BLUEPRINTS = (
     clients_api.blp,
@@ -71,8 +75,17 @@ API_BLUEPRINTS = (
     consent_api.blp,
     disclosure_api.blp,
     auth_api.blp,
+    auditor_api.blp,
 )
-COMMANDS = (db_group, org_group, user_group, token_group, keys_group, demo_command)
+COMMANDS = (
+    db_group,
+    org_group,
+    user_group,
+    token_group,
+    keys_group,
+    audit_group,
+    demo_command,
+)
 
 
 def init_app(app: Flask, settings: Settings) -> None:

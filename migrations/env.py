@@ -18,6 +18,9 @@ log = logging.getLogger("alembic.env")
 #: Append-only tables: the app may read and insert, never update or delete.
 INSERT_ONLY = {
     "audit_events",
+    # The log's leaves and signed checkpoints (app/audit/models.py): added, never changed.
+    "audit_leaves",
+    "audit_checkpoints",
     # The consent ledger: history is added to, never rewritten (app/consent/models.py).
     "consent_records",
     "consent_events",

@@ -11,6 +11,10 @@ import enum
 
 
 class AuditAction(enum.StrEnum):
+    # Signing in: recorded in each organisation the account belongs to. Failures are
+    # recorded only for existing accounts (an unknown address names no organisation).
+    signed_in = "auth.signed_in"
+    sign_in_failed = "auth.sign_in_failed"
     # Organisations, members, sessions, tokens
     organisation_created = "organisation.created"
     member_added = "member.added"
@@ -94,3 +98,10 @@ class AuditAction(enum.StrEnum):
     break_glass_opened = "break_glass.opened"
     break_glass_refused = "break_glass.refused"
     break_glass_reviewed = "break_glass.reviewed"
+    # Keys: rotations (the operator's commands) in each organisation whose keys moved
+    key_master_rotated = "key.master_rotated"
+    key_tenant_rotated = "key.tenant_rotated"
+    key_signing_rotated = "key.signing_rotated"
+    # The audit log itself
+    audit_checkpoint_requested = "audit_checkpoint.requested"
+    audit_bundle_exported = "audit_bundle.exported"

@@ -41,15 +41,21 @@ def write_bundle(
     consistency_from: Sequence[int] = (),
     info: Mapping[str, str] | None = None,
     as_zip: bool = True,
+    end: int | None = None,
 ) -> None:
     """Write a bundle of ``entries`` (log indexes ``start``...) as a zip file or a directory.
 
     ``tree`` is the tree ``signed_checkpoint`` signed; ``verifier_keys`` are vkey texts,
     the current key first; ``consistency_from`` the sizes of earlier checkpoints to prove
     this one extends; ``info`` informational manifest members (period, creation time).
+    ``end``: one past the last index the bundle stands for, when some entries of
+    ``[start, end)`` no longer exist (the database lost them): the bundle still claims the
+    range, so the verifier names the missing ones.
     """
     checkpoint = parse_checkpoint(split_note(signed_checkpoint.encode())[0])
-    end = start + len(entries)
+    end = start + len(entries) if end is None else end
+    if len(entries) > end - start:
+        raise ValueError("more entries than the range holds")
     if checkpoint.size != tree.size or checkpoint.root != tree.root():
         raise ValueError("the tree is not the one the checkpoint signed")
     if not 0 <= start <= end <= tree.size:

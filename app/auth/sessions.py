@@ -6,21 +6,24 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass, replace
+from typing import Any, cast
 
 from sqlalchemy import update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit.actions import AuditAction
 from app.audit.service import record_event
 from app.auth.models import Membership, UserSession
 from app.auth.permissions import Permission, require
-from app.auth.service import membership_in, memberships_of
+from app.auth.service import find_user_by_email, membership_in, memberships_of
 from app.auth.session_store import SessionRecord, hash_token, store_of
 from app.context import Actor
+from app.db import HavenSession, unit_of_work
 from app.db.base import utcnow
-from app.db.tenancy import SKIP_GUARD
+from app.db.tenancy import SKIP_GUARD, USER_KEY, acting_in, bind_actor, current_tenant
 from app.errors import NotFound
 from app.i18n import N_
+from app.validation import clean_text
 
 
 def open_session(
@@ -101,3 +104,61 @@ def revoke_member_sessions(session: Session, ctx: Actor, user_id: uuid.UUID) -> 
     count = revoke_all_sessions(session, user_id)
     record_event(session, ctx, AuditAction.member_sessions_revoked, "user", user_id, count=count)
     return count
+
+
+def revoke_everywhere(session: Session, user_id: uuid.UUID, *, by: uuid.UUID | None) -> int:
+    """Sign a user out everywhere (themselves: ``by`` is their id; an operator: None), and
+    say so in the log of each organisation they belong to."""
+    count = revoke_all_sessions(session, user_id)
+    record_in_each_organisation(
+        session, user_id, AuditAction.member_sessions_revoked, by=by, count=count
+    )
+    return count
+
+
+def record_sign_in(session: Session, user_id: uuid.UUID, *, second_factor: bool) -> None:
+    record_in_each_organisation(
+        session, user_id, AuditAction.signed_in, by=user_id, second_factor=second_factor
+    )
+
+
+def record_failed_sign_in(
+    factory: sessionmaker[HavenSession], email: str | None, user_id: uuid.UUID | None, step: str
+) -> None:
+    """A refused password or code, in its own transaction: the request's own is rolled back
+    with the refusal. Only for an existing account (found by ``email`` or ``user_id``); the
+    actor is the system, since nobody proved who they are."""
+    with unit_of_work(factory) as session:
+        clean = clean_text(email) if email else None
+        user = find_user_by_email(session, clean) if clean else None
+        target = user.id if user is not None else user_id
+        if target is None:
+            return
+        record_in_each_organisation(session, target, AuditAction.sign_in_failed, by=None, step=step)
+
+
+def record_in_each_organisation(
+    session: Session,
+    user_id: uuid.UUID,
+    action: AuditAction,
+    *,
+    by: uuid.UUID | None,
+    **details: str | int | bool,
+) -> None:
+    """``action`` about the user in every organisation they belong to, acted by ``by`` (with
+    their roles there) or by the system (None)."""
+    previous = (current_tenant(session), session.info.get(USER_KEY))
+    # The memberships policy admits the rows of the session's user: be that user to read.
+    bind_actor(session, previous[0], user_id)
+    try:
+        memberships = memberships_of(session, user_id)
+    finally:
+        bind_actor(session, *previous)
+    for membership in memberships:
+        org = membership.tenant_id
+        roles = frozenset(membership.roles) if by == user_id else frozenset()
+        ctx = Actor(by, org, roles) if by is not None else Actor.system(org)
+        with acting_in(session, org):
+            # Any: details are codes, counts and flags, never the decision's references.
+            record_event(session, ctx, action, "user", user_id, **cast(dict[str, Any], details))
+            session.flush()  # inside the organisation: its row-level security admits it

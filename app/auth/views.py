@@ -9,9 +9,10 @@ import time
 import uuid
 from collections.abc import Callable
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import sessionmaker
 from werkzeug.wrappers import Response
 
 from app.auth import service, sessions, throttle, totp
@@ -27,7 +28,7 @@ from app.auth.forms import (
 from app.auth.models import User
 from app.auth.principal import ActiveMembership, Principal, signed_in_user
 from app.auth.principal import account as current_account
-from app.db import bind_actor
+from app.db import HavenSession, bind_actor
 from app.errors import AuthenticationFailed, NotFound
 from app.i18n import N_
 from app.settings import SUPPORTED_LOCALES
@@ -63,6 +64,11 @@ def _pending_user() -> User:
     return user
 
 
+def _sessions() -> sessionmaker[HavenSession]:
+    factory: sessionmaker[HavenSession] = current_app.extensions["haven.sessionmaker"]
+    return factory
+
+
 def _finish_sign_in(user: User, *, mfa_verified: bool) -> Response:
     _sign_in(user, mfa_verified=mfa_verified)
     return redirect(url_for("home.index"))
@@ -73,6 +79,7 @@ def _sign_in(user: User, *, mfa_verified: bool) -> None:
     session.pop("pending_sign_in", None)
     session.permanent = True
     token, record = sessions.open_session(db(), user.id, mfa_verified=mfa_verified)
+    sessions.record_sign_in(db(), user.id, second_factor=mfa_verified)
     memberships = service.memberships_of(db(), user.id)
     membership = None
     if len(memberships) == 1:
@@ -99,6 +106,7 @@ def sign_in() -> Response | str | tuple[str, int]:
         try:
             user = service.authenticate(db(), form.email.data, form.password.data)
         except AuthenticationFailed as error:
+            sessions.record_failed_sign_in(_sessions(), form.email.data, None, "password")
             return render_template("auth/sign_in.html", form=form, error=_(error.message)), 401
         # The password is right: from here on the database may show this user's own rows.
         bind_actor(db(), None, user.id)
@@ -120,7 +128,9 @@ def second_factor() -> Response | str | tuple[str, int]:
         try:
             service.check_totp(db(), user, form.code.data)
         except AuthenticationFailed as error:
-            # The replay guard's step is only advanced on success: commit nothing.
+            # The replay guard's step is only advanced on success: commit nothing (the
+            # failure is logged in a transaction of its own).
+            sessions.record_failed_sign_in(_sessions(), None, user.id, "second_factor")
             return render_template("auth/code.html", form=form, error=_(error.message)), 401
         return _finish_sign_in(user, mfa_verified=True)
     return render_template("auth/code.html", form=form, error=None), form_errors(form)
@@ -254,7 +264,8 @@ def sign_out() -> Response:
 @signed_in
 def sign_out_everywhere() -> Response:
     if ActionForm().validate_on_submit():
-        sessions.revoke_all_sessions(db(), current_user.user.id)
+        user_id = current_user.user.id
+        sessions.revoke_everywhere(db(), user_id, by=user_id)
     logout_user()
     session.clear()
     return redirect(url_for("auth.sign_in"))

@@ -27,8 +27,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit.actions import AuditAction
+from app.audit.service import record_event
 from app.clients.indexes import set_indexes
 from app.clients.models import INDEXED_FIELDS, Client
+from app.context import Actor
 from app.db.base import utcnow
 from app.db.tenancy import acting_in
 from app.errors import Conflict, NotFound
@@ -128,6 +131,7 @@ def rotate_master(session: Session) -> MasterRotation:
         added = provider.add_version()
     active = provider.active_key_id()
     rewrapped = 0
+    moved: set[uuid.UUID] = set()
     for key in keys:
         updated = rewrap_to_active(provider, key.row.wrapped, key.context, key.row.key_id)
         if updated == key.row.wrapped:
@@ -138,7 +142,13 @@ def rotate_master(session: Session) -> MasterRotation:
         else:
             with acting_in(session, key.tenant_id):
                 key.row.wrapped, key.row.master_key_id = updated, active
+            moved.add(key.tenant_id)
         rewrapped += 1
+    for tenant_id in sorted(moved):
+        with acting_in(session, tenant_id):
+            record_event(
+                session, Actor.system(tenant_id), AuditAction.key_master_rotated, master=active
+            )
     log.info("master rotation: %d keys re-wrapped under %s", rewrapped, active)
     return MasterRotation(active=active, added=added, rewrapped=rewrapped)
 
@@ -173,6 +183,15 @@ def rotate_tenant(
         _move_client_keys(session, tenant_id, target, pending)
         remaining = len(_pending_client_keys(session, target.key_id, None))
         retired = _retire_unused_versions(session, target) if remaining == 0 else []
+        record_event(
+            session,
+            Actor.system(tenant_id),
+            AuditAction.key_tenant_rotated,
+            "tenant_key",
+            target.key_id,
+            moved=len(pending),
+            remaining=remaining,
+        )
     return TenantRotation(tenant_id, target.key_id, len(pending), remaining, retired)
 
 
