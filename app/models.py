@@ -9,6 +9,7 @@ from app.clients import models as client_models
 from app.consent import models as consent_models
 from app.keys import models as key_models
 from app.referrals import models as referral_models
+from app.reports import models as report_models
 from app.tenants import models as tenant_models
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "consent_models",
     "key_models",
     "referral_models",
+    "report_models",
     "tenant_models",
 ]

@@ -75,3 +75,10 @@ class AuditAction(enum.StrEnum):
     consent_withdrawal_acknowledged = "consent.withdrawal_acknowledged"
     consent_notice_saved = "consent_notice.saved"
     consent_settings_changed = "consent_settings.changed"
+    # Reports
+    #: A report shown on screen (kind, grant id, period and threshold; never a number).
+    report_run = "report.run"
+    #: A report exported (kind, format, grant id, period, SHA-256 of the signed file).
+    report_exported = "report.exported"
+    grant_funder_linked = "grant_funder.linked"
+    grant_funder_unlinked = "grant_funder.unlinked"
