@@ -34,6 +34,7 @@ from app.key_admin.cli import keys_group
 from app.keys.service import master_provider_for
 from app.referrals import api as referrals_api
 from app.referrals import views as referral_views
+from app.reports import views as report_views
 from app.settings import Settings
 from app.web import api, errors, extensions, health, i18n, inputs, request, security
 
@@ -49,6 +50,7 @@ BLUEPRINTS = (
     claim_views.bp,
     referral_views.bp,
     consent_views.bp,
+    report_views.bp,
 )
 API_BLUEPRINTS = (
     clients_api.blp,

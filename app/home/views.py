@@ -7,9 +7,17 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.auth.access import signed_in
+from app.auth.permissions import Permission, can
 from app.auth.principal import my_organisations
 
 bp = Blueprint("home", __name__)
+#: Permissions that give the home page something to show besides reports.
+HOME_PANELS = (
+    Permission.casework,
+    Permission.assign_cases,
+    Permission.manage_members,
+    Permission.read_audit,
+)
 
 
 @bp.app_context_processor
@@ -36,4 +44,8 @@ def _layout() -> dict[str, object]:
 def index() -> Response | str:
     if current_user.membership is None and not current_user.user.is_platform_admin:
         return redirect(url_for("auth.choose_organisation"))
-    return render_template("home/index.html", actor=current_user.actor)
+    actor = current_user.actor
+    if can(actor, Permission.read_reports) and not any(can(actor, p) for p in HOME_PANELS):
+        # Reports are the home page of whoever has nothing else here (a funder).
+        return redirect(url_for("reports.index"))
+    return render_template("home/index.html", actor=actor)
