@@ -127,22 +127,30 @@ def to_pdf(run: ReportRun) -> bytes:
     pages = gettext("Page %(n)s of %(total)s", n="{n}", total="{total}")
     doc = Document(report_title(run), footer_text=run.organisation, page_label=pages)
     doc.add_page()
-    doc.ln(40)
+    doc.ln(50)
     for i, line in enumerate(_title_lines(run)):
         doc.heading(line, 1 if i == 0 else 2)
-    doc.paragraph(footer[0])
-    doc.ln(10)
-    for line in footer[1:]:
-        doc.paragraph(line)
+    doc.ln(8)
+    for line in footer:
+        _pdf_lines(doc, line)
+    doc.add_page()  # the title page stands alone
     grid_list = grids(run)
     drawn = {c.key: c for c in charts(run, grid_list)}
     for grid in grid_list:
-        doc.add_page() if doc.get_y() > 200 else doc.ln(6)
+        if doc.get_y() > 200:
+            doc.add_page()
+        elif doc.get_y() > 30:
+            doc.ln(6)
         doc.heading(f"{grid.title} ({grid.unit})", 2)
         if grid.key in drawn:
             _pdf_chart(doc, drawn[grid.key])
         _pdf_table(doc, grid)
     return doc.bytes()
+
+
+def _pdf_lines(doc: Document, text: str) -> None:
+    doc.multi_cell(0, doc.font_size * 1.5, text, new_x="LMARGIN", new_y="NEXT")
+    doc.ln(1.5)
 
 
 def _pdf_table(doc: Document, grid: Grid) -> None:
@@ -176,6 +184,7 @@ def _pdf_chart(doc: Document, chart: Chart) -> None:
         doc.set_xy(doc.l_margin + label_width + width + 1.5, y)
         doc.cell(25, row, text)
         doc.set_xy(doc.l_margin, y + row)
+    doc.set_fill_color(255, 255, 255)
     doc.set_font(FAMILY, size=SIZE)
     doc.ln(3)
 

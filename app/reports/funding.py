@@ -121,12 +121,19 @@ def _by_day_and(
 def _services_by_category_and_month(
     session: Session, where: ColumnElement[bool], period: Period, month: Dimension
 ) -> Table:
+    """Records per category and month. Only the categories the grant paid for in the
+    period are rows: a category it never pays for is a structural zero, and listing those
+    would hide the real rows as complements of empty ones (a service category says nothing
+    about a person)."""
     tally = Tally()
     for day, category, n, keys, _ in _by_day_and(session, where, A.category):
         assert isinstance(day, date)
         value = dims.value_or(category, dims.SERVICE, "referral")
         tally.add((value, dims.month_of(day, period.start)), int(n), int(keys or 0))  # type: ignore[call-overload]
-    return table_of("services", "services", (dims.SERVICE,), (month,), tally, unit=Unit.records)
+    paid_for = {cell[0] for cell in tally.counts}
+    rows = tuple(v for v in dims.SERVICE.values if v in paid_for) or dims.SERVICE.values
+    service = Dimension(dims.SERVICE.key, rows)
+    return table_of("services", "services", (service,), (month,), tally, unit=Unit.records)
 
 
 def _shelter_nights(

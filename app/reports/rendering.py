@@ -126,9 +126,17 @@ def footer_lines(run: ReportRun) -> list[str]:
     for line in run.released.footer.lines:
         params = {k: v for k, v in line.params.items()}
         lines.append(gettext(line.message) % params if params else gettext(line.message))
-    exact = sorted({table_title(t) for t, _ in run.released.footer.exact_parts})
-    if exact:
-        lines.append(gettext("Exact in this report: %(tables)s.", tables="; ".join(exact)))
+    parts: dict[str, set[Part]] = {}
+    for table, part in run.released.footer.exact_parts:
+        parts.setdefault(table, set()).add(part)
+    whole = sorted(table_title(t) for t, found in parts.items() if Part.interior in found)
+    totals = sorted(table_title(t) for t, found in parts.items() if Part.interior not in found)
+    if whole:
+        lines.append(gettext("Exact in this report: %(tables)s.", tables="; ".join(whole)))
+    if totals:
+        lines.append(
+            gettext("Exact totals, protected breakdowns: %(tables)s.", tables="; ".join(totals))
+        )
     lines.append(gettext("Every other number is protected as described above."))
     return lines
 
