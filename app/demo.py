@@ -6,14 +6,20 @@ time) are reused. ``haven user reset-password`` issues a new one-time password.
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from app.assistance.models import Grant
 from app.auth import service as auth
 from app.context import Actor, Role
 from app.db.tenancy import acting_in
 from app.keys.work import work
+from app.reports.models import GrantFunder
 from app.tenants import service as tenants
 from app.tenants.models import Organisation
 
@@ -67,6 +73,7 @@ def demo_command() -> None:
                 locale=locale,
             )
         lines = []
+        funded = _demo_grant(session, orgs["demo-shelter"])
         user, one_time = auth.create_user(session, *PLATFORM_ADMIN, is_platform_admin=True)
         lines.append((user.email, one_time, "platform admin"))
         for email, display, grants in DEMO_PEOPLE:
@@ -74,6 +81,12 @@ def demo_command() -> None:
             for slug, roles in grants.items():
                 with acting_in(session, orgs[slug].id):
                     auth.add_member(session, Actor.system(orgs[slug].id), user, frozenset(roles))
+                    if Role.funder in roles and slug == "demo-shelter":
+                        session.add(
+                            GrantFunder(
+                                tenant_id=funded.tenant_id, grant_id=funded.id, user_id=user.id
+                            )
+                        )
             summary = "; ".join(
                 f"{s}: {', '.join(r.value for r in rs)}" for s, rs in grants.items()
             )
@@ -86,3 +99,21 @@ def demo_command() -> None:
         "sign-in: scan the QR code shown with an authenticator app (e.g. Aegis, FreeOTP,\n"
         "Google Authenticator), then type the six-digit code it shows."
     )
+
+
+def _demo_grant(session: Session, org: Organisation) -> Grant:
+    """A grant whose report the demo funder reads (their home page)."""
+    with acting_in(session, org.id):
+        grant = Grant(
+            tenant_id=org.id,
+            code="DEMO-AMIF-2026",
+            name="Shelter and counselling",
+            funder="AMIF (demo)",
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2026, 12, 31),
+            budget=Decimal("120000.00"),
+            currency="EUR",
+        )
+        session.add(grant)
+        session.flush()
+        return grant
