@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from app.assistance.models import AssistanceRecord, Grant
@@ -65,6 +65,19 @@ def funder_report(session: Session, grant: Grant, period: Period, threshold: int
     return Report(key="funder", tables=tables, threshold=threshold)
 
 
+def month_index(period: Period, months: Dimension) -> ColumnElement[int]:
+    """The report month of a record as an index into ``months``, computed in SQL on every
+    engine: a record counts in the month it started, or the first month if it started
+    before the period."""
+    bounds = []
+    for value in months.values[1:]:
+        year, month = (int(part) for part in value.split("-"))
+        bounds.append(date(year, month, 1))
+    if not bounds:
+        return literal(0)
+    return case(*((A.started_on < b, i) for i, b in enumerate(bounds)), else_=len(bounds))
+
+
 def helped(where: ColumnElement[bool]) -> Select[Any]:
     return select(A.client_id).where(where).distinct()
 
@@ -93,29 +106,15 @@ def _people_by_month(
 ) -> Table:
     """Distinct people per month (a person helped in two months counts in both, so the
     months do not add up to the total: no total is shown here)."""
-    rows = session.execute(select(A.started_on, A.client_id).where(where).distinct())
-    people: dict[str, set[uuid.UUID]] = {}
-    for started_on, client_id in rows:
-        people.setdefault(dims.month_of(started_on, period.start), set()).add(client_id)
+    index = month_index(period, month)
+    rows = session.execute(
+        select(index, func.count(func.distinct(A.client_id))).where(where).group_by(index)
+    )
     tally = Tally()
-    for key, members in people.items():
-        tally.add((key,), len(members))
+    for at, n in rows:
+        tally.add((month.values[at],), n)
     return table_of("people_by_month", "people_by_month", (month,), (), tally,
                     show=frozenset(), exact=frozenset({Part.interior}))  # fmt: skip
-
-
-def _by_day_and(
-    session: Session, where: ColumnElement[bool], *columns: Any
-) -> list[tuple[object, ...]]:
-    """Records grouped by start day and ``columns``: count, record-key sum, quantity."""
-    statement = (
-        select(A.started_on, *columns, func.count(), func.sum(Client.record_key),
-               func.sum(A.quantity))
-        .join(Client, Client.id == A.client_id)
-        .where(where)
-        .group_by(A.started_on, *columns)
-    )  # fmt: skip
-    return [tuple(row) for row in session.execute(statement)]
 
 
 def _services_by_category_and_month(
@@ -125,25 +124,32 @@ def _services_by_category_and_month(
     period are rows: a category it never pays for is a structural zero, and listing those
     would hide the real rows as complements of empty ones (a service category says nothing
     about a person)."""
+    index = month_index(period, month)
+    rows = session.execute(
+        select(A.category, index, func.count(), func.sum(Client.record_key))
+        .join(Client, Client.id == A.client_id)
+        .where(where)
+        .group_by(A.category, index)
+    )
     tally = Tally()
-    for day, category, n, keys, _ in _by_day_and(session, where, A.category):
-        assert isinstance(day, date)
+    for category, at, n, keys in rows:
         value = dims.value_or(category, dims.SERVICE, "referral")
-        tally.add((value, dims.month_of(day, period.start)), int(n), int(keys or 0))  # type: ignore[call-overload]
+        tally.add((value, month.values[at]), n, keys or 0)
     paid_for = {cell[0] for cell in tally.counts}
-    rows = tuple(v for v in dims.SERVICE.values if v in paid_for) or dims.SERVICE.values
-    service = Dimension(dims.SERVICE.key, rows)
+    service_rows = tuple(v for v in dims.SERVICE.values if v in paid_for) or dims.SERVICE.values
+    service = Dimension(dims.SERVICE.key, service_rows)
     return table_of("services", "services", (service,), (month,), tally, unit=Unit.records)
 
 
 def _shelter_nights(
     session: Session, where: ColumnElement[bool], period: Period, month: Dimension
 ) -> Table:
-    tally = Tally()
+    index = month_index(period, month)
     nights = and_(where, A.category == ServiceCategory.accommodation, A.unit == ServiceUnit.nights)
-    for day, _, _, quantity in _by_day_and(session, nights):
-        assert isinstance(day, date)
-        tally.add((dims.month_of(day, period.start),), round(Decimal(str(quantity or 0))))
+    rows = session.execute(select(index, func.sum(A.quantity)).where(nights).group_by(index))
+    tally = Tally()
+    for at, quantity in rows:
+        tally.add((month.values[at],), round(Decimal(str(quantity or 0))))
     return table_of("shelter_nights", "shelter_nights", (month,), (), tally,
                     exact=EVERY_PART, unit=Unit.nights)  # fmt: skip
 
