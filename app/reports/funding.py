@@ -86,14 +86,18 @@ def _people_new_or_continuing(
     session: Session, where: ColumnElement[bool], period: Period
 ) -> Table:
     """New: helped for the first time (by any service of the organisation) in the period."""
+    # The flag is computed inside the subquery: grouping by an expression with a bound
+    # parameter outside would bind it twice, which PostgreSQL refuses.
     first = (
-        select(A.client_id, func.min(A.started_on).label("first")).group_by(A.client_id).subquery()
+        select(A.client_id, (func.min(A.started_on) >= period.start).label("is_new"))
+        .group_by(A.client_id)
+        .subquery()
     )
     rows = session.execute(
-        select(first.c.first >= period.start, func.count(), func.sum(Client.record_key))
+        select(first.c.is_new, func.count(), func.sum(Client.record_key))
         .join(first, first.c.client_id == Client.id)
         .where(Client.id.in_(helped(where)))
-        .group_by(first.c.first >= period.start)
+        .group_by(first.c.is_new)
     )
     tally = Tally()
     for is_new, n, keys in rows:
@@ -106,9 +110,11 @@ def _people_by_month(
 ) -> Table:
     """Distinct people per month (a person helped in two months counts in both, so the
     months do not add up to the total: no total is shown here)."""
-    index = month_index(period, month)
+    months = select(A.client_id, month_index(period, month).label("month")).where(where).subquery()
     rows = session.execute(
-        select(index, func.count(func.distinct(A.client_id))).where(where).group_by(index)
+        select(months.c.month, func.count(func.distinct(months.c.client_id))).group_by(
+            months.c.month
+        )
     )
     tally = Tally()
     for at, n in rows:
@@ -124,12 +130,16 @@ def _services_by_category_and_month(
     period are rows: a category it never pays for is a structural zero, and listing those
     would hide the real rows as complements of empty ones (a service category says nothing
     about a person)."""
-    index = month_index(period, month)
-    rows = session.execute(
-        select(A.category, index, func.count(), func.sum(Client.record_key))
+    records = (
+        select(A.category, month_index(period, month).label("month"), Client.record_key)
         .join(Client, Client.id == A.client_id)
         .where(where)
-        .group_by(A.category, index)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            records.c.category, records.c.month, func.count(), func.sum(records.c.record_key)
+        ).group_by(records.c.category, records.c.month)
     )
     tally = Tally()
     for category, at, n, keys in rows:
@@ -144,9 +154,11 @@ def _services_by_category_and_month(
 def _shelter_nights(
     session: Session, where: ColumnElement[bool], period: Period, month: Dimension
 ) -> Table:
-    index = month_index(period, month)
     nights = and_(where, A.category == ServiceCategory.accommodation, A.unit == ServiceUnit.nights)
-    rows = session.execute(select(index, func.sum(A.quantity)).where(nights).group_by(index))
+    stays = select(month_index(period, month).label("month"), A.quantity).where(nights).subquery()
+    rows = session.execute(
+        select(stays.c.month, func.sum(stays.c.quantity)).group_by(stays.c.month)
+    )
     tally = Tally()
     for at, quantity in rows:
         tally.add((month.values[at],), round(Decimal(str(quantity or 0))))

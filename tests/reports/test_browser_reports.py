@@ -68,6 +68,7 @@ def test_funder_opens_a_grants_report_and_downloads_each_export(
     _docs_shot(page, "funder-report.png")
 
     key_download = page.context.request.get(f"{live_server}/reports/signing-key.pem")
+    (output_dir / "haven-exports.pem").write_bytes(key_download.body())
     key = load_pem_public_key(key_download.body())
     assert isinstance(key, Ed25519PublicKey)
     for fmt in ("CSV", "XLSX", "PDF"):
