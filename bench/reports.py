@@ -15,6 +15,7 @@ two; the medians and their ratio are printed (target: at most 1.3x).
 from __future__ import annotations
 
 import argparse
+import logging
 import random
 import statistics
 import sys
@@ -195,6 +196,31 @@ def measure(
     )
 
 
+def export_memory(app: Any, org_id: uuid.UUID, grant_id: uuid.UUID, year: dict[str, str]) -> None:
+    """Peak Python memory while building (and signing) each export of the largest report."""
+    import tracemalloc
+
+    from app.reports.exports import BUILDERS, sign
+
+    admin = Actor(user_id=None, tenant_id=org_id, roles=frozenset({Role.org_admin}))
+    maker = app.extensions["haven.sessionmaker"]
+    with app.test_request_context(), unit_of_work(maker) as session, acting_in(session, org_id):
+        attach_keyring(session, app.extensions["haven.master"])
+        run = run_state_report(session, admin, {**year, "cross": "region,exploitation"})
+        funder = run_funder_report(session, admin, grant_id, year)
+        for name, report in (("funder", funder), ("nrm+cross", run)):
+            for fmt, build in BUILDERS.items():
+                tracemalloc.start()
+                size = len(sign(session, fmt, build(report)))
+                peak = tracemalloc.get_traced_memory()[1]
+                tracemalloc.stop()
+                print(
+                    f"    export {name:9} {fmt:4} {size / 1024:8.1f} KiB, "
+                    f"peak {peak / 2**20:6.1f} MiB"
+                )
+        session.rollback()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=20_000)
@@ -205,6 +231,7 @@ def main() -> None:
     parser.add_argument("--owner-url")
     parser.add_argument("--verbose", action="store_true", help="time each statement")
     args = parser.parse_args()
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     instance = Path(tempfile.mkdtemp(prefix="haven-bench-reports-"))
     app_url = args.database_url or f"sqlite:///{instance / 'bench.sqlite3'}"
     owner_url = args.owner_url or app_url
@@ -231,6 +258,7 @@ def main() -> None:
     measure(
         app, org_id, "funder", lambda s, a: run_funder_report(s, a, grant_id, year), args.rounds
     )
+    export_memory(app, org_id, grant_id, year)
     for variant in ("nrm", "greta", "evaluation"):
         measure(
             app,

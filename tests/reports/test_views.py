@@ -224,3 +224,29 @@ def test_an_admin_links_a_funder_to_a_grant(
         data={"user_id": str(funding.funder.user.id), "action": "link", "csrf_token": token},
     )
     assert other.status_code == 404
+
+
+def test_an_organisation_wide_report_counts_only_its_own_clients(
+    client: FlaskClient, funding: Funding
+) -> None:
+    sign_in(client, funding.south_admin)
+    query = "start=2026-01-01&end=2026-06-30&threshold=5"
+    text = client.get(f"/reports/organisation/export.csv?{query}").get_data(as_text=True)
+    # South has 12 clients, north 30: the exact grand totals are south's alone.
+    assert "\r\nTotal," in text
+    totals = [line for line in text.splitlines() if line.startswith("Total,")]
+    assert totals and all(line.split(",")[-1] in {"12", "[c]", ""} for line in totals[:4]), totals
+
+
+@pytest.mark.parametrize("variant", ["nrm", "greta", "evaluation"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_each_organisation_wide_report_exports_signed(
+    client: FlaskClient, funding: Funding, variant: str, fmt: str
+) -> None:
+    sign_in(client, funding.supervisor)
+    key = exports_pem(client)
+    response = client.get(
+        f"/reports/organisation/export.{fmt}?start=2026-01-01&end=2026-06-30&variant={variant}"
+    )
+    assert response.status_code == 200
+    assert verify(response.data, key)
