@@ -8,6 +8,7 @@ from app.claims import models as claim_models
 from app.clients import models as client_models
 from app.consent import models as consent_models
 from app.keys import models as key_models
+from app.networks import models as network_models
 from app.referrals import models as referral_models
 from app.reports import models as report_models
 from app.tenants import models as tenant_models
@@ -21,6 +22,7 @@ __all__ = [
     "client_models",
     "consent_models",
     "key_models",
+    "network_models",
     "referral_models",
     "report_models",
     "tenant_models",

@@ -32,6 +32,7 @@ from app.demo import demo_command
 from app.home import views as home_views
 from app.key_admin.cli import keys_group
 from app.keys.service import master_provider_for
+from app.networks.cli import network_group
 from app.referrals import api as referrals_api
 from app.referrals import views as referral_views
 from app.reports import views as report_views
@@ -61,7 +62,15 @@ API_BLUEPRINTS = (
     consent_api.blp,
     auth_api.blp,
 )
-COMMANDS = (db_group, org_group, user_group, token_group, keys_group, demo_command)
+COMMANDS = (
+    db_group,
+    org_group,
+    user_group,
+    token_group,
+    keys_group,
+    network_group,
+    demo_command,
+)
 
 
 def init_app(app: Flask, settings: Settings) -> None:

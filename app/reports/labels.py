@@ -50,6 +50,7 @@ TABLE_TITLES: dict[str, Any] = {
     "by_status": _l("Victims by status"),
     "risks": _l("Safety risks that arose"),
     "crossed": _l("Your breakdown"),
+    "served_by": _l("People served by one member or by several"),
 }
 DIMENSION_TITLES: dict[str, Any] = {
     "newness": _l("New or continuing"),
@@ -76,6 +77,7 @@ DIMENSION_TITLES: dict[str, Any] = {
     "close_reason": _l("Reason"),
     "risk_kind": _l("Risk"),
     "channel": _l("Channel"),
+    "served_by": _l("Served by"),
 }
 OWN: dict[str, Any] = {
     "new": _l("New in the period"),
@@ -94,6 +96,8 @@ OWN: dict[str, Any] = {
     "other": _l("Other"),
     "child": _l("Children"),
     "adult": _l("Adults"),
+    "one_member": _l("One member"),
+    "several_members": _l("Several members"),
 }
 BY_DIMENSION: dict[str, Mapping[Any, Any]] = {
     "service": CATEGORY_LABELS,

@@ -30,6 +30,7 @@ KIND_TITLES = {
     "nrm": _l("State / NRM report"),
     "greta": _l("Report shaped after the GRETA questionnaire"),
     "evaluation": _l("Evaluation summary"),
+    "network": _l("Network report (pooled across members)"),
 }
 
 

@@ -24,15 +24,16 @@ from app.audit.service import record_event
 from app.auth.models import Membership, RoleGrant
 from app.auth.permissions import Permission, require
 from app.context import Actor, Role
-from app.errors import NotFound, ValidationFailed
+from app.errors import Forbidden, NotFound, ValidationFailed
 from app.i18n import N_
 from app.reports import dimensions as dims
 from app.reports.funding import Period, funder_report
 from app.reports.gate import release, resolve_threshold
 from app.reports.models import GrantFunder
+from app.reports.network import network_report
 from app.reports.released import ReleasedReport
 from app.reports.state import StateVariant, state_report
-from app.tenants.models import Organisation
+from app.tenants.models import Organisation, OrganisationKind
 from app.validation import ENDS_BEFORE_START, FieldReader
 
 #: The longest period a report covers.
@@ -166,6 +167,24 @@ def run_state_report(session: Session, ctx: Actor, raw: Mapping[str, str]) -> Re
     report = state_report(session, request.period, request.threshold, request.variant,
                           request.cross)  # fmt: skip
     run = ReportRun(request.variant.value, release(report), request, _organisation(session, ctx))
+    _audit(session, ctx, AuditAction.report_run, run)
+    return run
+
+
+def is_network(session: Session, ctx: Actor) -> bool:
+    org = session.get(Organisation, ctx.tenant_id)
+    return org is not None and org.kind == OrganisationKind.network
+
+
+def run_network_report(session: Session, ctx: Actor, raw: Mapping[str, str]) -> ReportRun:
+    """The pooled report of the network the actor coordinates (acts in)."""
+    require(ctx, Permission.read_state_reports)
+    if not is_network(session, ctx):
+        raise Forbidden(N_("Network reports are for the coordinators of a network."))
+    request = read_request(raw)
+    assert ctx.tenant_id is not None
+    report = network_report(session, ctx.tenant_id, request.period, request.threshold)
+    run = ReportRun("network", release(report), request, _organisation(session, ctx))
     _audit(session, ctx, AuditAction.report_run, run)
     return run
 

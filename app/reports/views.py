@@ -30,7 +30,9 @@ FORMATS = ("csv", "xlsx", "pdf")
 @requires(Permission.read_reports)
 def index() -> str:
     return render_template(
-        "reports/index.html", grants=service.reportable_grants(db(), actor())
+        "reports/index.html",
+        grants=service.reportable_grants(db(), actor()),
+        is_network=service.is_network(db(), actor()),
     )
 
 
@@ -48,6 +50,23 @@ def organisation_report() -> str:
         return render_template("reports/choose.html")
     run = service.run_state_report(db(), actor(), _query())
     return _page(run, url_for(".organisation_export", fmt="FMT", **_query()))
+
+
+@bp.route("/network")
+@requires(Permission.read_state_reports)
+def network_report() -> str:
+    if not request.args.get("start"):
+        return render_template("reports/choose.html", network=True)
+    run = service.run_network_report(db(), actor(), _query())
+    return _page(run, url_for(".network_export", fmt="FMT", **_query()))
+
+
+@bp.route("/network/export.<fmt>")
+@requires(Permission.read_state_reports)
+def network_export(fmt: str) -> Response:
+    _known(fmt)
+    run = service.run_network_report(db(), actor(), _query())
+    return exports.respond(db(), actor(), run, fmt)
 
 
 @bp.route("/grants/<uuid:grant_id>/export.<fmt>")
@@ -91,9 +110,7 @@ def grant_funders(grant_id: uuid.UUID) -> Response | str:
     members = service.funder_members(db(), actor())
     linked = service.linked_funders(db(), actor(), grant_id)
     grant = service.reportable_grant(db(), actor(), grant_id)
-    return render_template(
-        "reports/funders.html", grant=grant, members=members, linked=linked
-    )
+    return render_template("reports/funders.html", grant=grant, members=members, linked=linked)
 
 
 def _query() -> dict[str, Any]:

@@ -1,7 +1,9 @@
-"""reports: a record key per client (ONS cell-key method) and funders linked to grants
+"""reports: a record key per client (ONS cell-key method), funders linked to grants,
+network members and linkage tokens
 
 Existing clients get a random record key in [0, 256) here; new ones get theirs at intake.
-``grant_funders`` is tenant-owned with forced RLS.
+``grant_funders`` and ``linkage_tokens`` are tenant-owned with forced RLS;
+``network_members`` is a platform table the app role may only read (``migrations/env.py``).
 
 Revision ID: 0010
 Revises: 0007
@@ -66,16 +68,68 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("tenant_id", "grant_id", "user_id", name=op.f("pk_grant_funders")),
     )
+    op.create_table(
+        "network_members",
+        sa.Column("network_id", sa.Uuid(), nullable=False),
+        sa.Column("member_id", sa.Uuid(), nullable=False),
+        sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["network_id"],
+            ["organisations.id"],
+            name=op.f("fk_network_members_network_id_organisations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["organisations.id"],
+            name=op.f("fk_network_members_member_id_organisations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("network_id", "member_id", name=op.f("pk_network_members")),
+    )
+    op.create_table(
+        "linkage_tokens",
+        sa.Column("tenant_id", sa.Uuid(), nullable=False),
+        sa.Column("client_id", sa.Uuid(), nullable=False),
+        sa.Column("network_id", sa.Uuid(), nullable=False),
+        sa.Column("token", sa.LargeBinary(length=32), nullable=False),
+        sa.Column("key_id", sa.String(length=16), nullable=False),
+        sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "client_id"],
+            ["clients.tenant_id", "clients.id"],
+            name=op.f("fk_linkage_tokens_tenant_id_clients"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["network_id"],
+            ["organisations.id"],
+            name=op.f("fk_linkage_tokens_network_id_organisations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"],
+            ["organisations.id"],
+            name=op.f("fk_linkage_tokens_tenant_id_organisations"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint(
+            "tenant_id", "client_id", "network_id", name=op.f("pk_linkage_tokens")
+        ),
+    )
     if postgres:
-        op.execute("ALTER TABLE grant_funders ENABLE ROW LEVEL SECURITY")
-        op.execute("ALTER TABLE grant_funders FORCE ROW LEVEL SECURITY")
-        op.execute(
-            "CREATE POLICY tenant_isolation ON grant_funders "
-            f"USING (tenant_id = {TENANT}) WITH CHECK (tenant_id = {TENANT})"
-        )
+        for table in ("grant_funders", "linkage_tokens"):
+            op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+            op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+            op.execute(
+                f"CREATE POLICY tenant_isolation ON {table} "
+                f"USING (tenant_id = {TENANT}) WITH CHECK (tenant_id = {TENANT})"
+            )
 
 
 def downgrade() -> None:
+    op.drop_table("linkage_tokens")
+    op.drop_table("network_members")
     op.drop_table("grant_funders")
     with op.batch_alter_table("clients", schema=None) as batch_op:
         batch_op.drop_column("record_key")
