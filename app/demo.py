@@ -7,7 +7,7 @@ time) are reused. ``haven user reset-password`` issues a new one-time password.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import click
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.assistance.inputs import ServiceInput
+from app.assistance.models import Grant
 from app.assistance.service import record_service
 from app.auth import service as auth
 from app.cases.inputs import CaseOpening, RiskInput
@@ -30,6 +31,7 @@ from app.db.tenancy import acting_in, bind_actor
 from app.keys.work import work
 from app.referrals.inputs import ExternalReferral
 from app.referrals.service import refer_externally
+from app.reports.models import GrantFunder
 from app.taxonomy import AgeBand, Gender, Sector
 from app.tenants import service as tenants
 from app.tenants.models import Organisation
@@ -86,6 +88,7 @@ def demo_command() -> None:
                 locale=locale,
             )
         lines = []
+        funded = _demo_grant(session, orgs["demo-shelter"])
         user, one_time = auth.create_user(session, *PLATFORM_ADMIN, is_platform_admin=True)
         lines.append((user.email, one_time, "platform admin"))
         for email, display, grants in DEMO_PEOPLE:
@@ -93,6 +96,12 @@ def demo_command() -> None:
             for slug, roles in grants.items():
                 with acting_in(session, orgs[slug].id):
                     auth.add_member(session, Actor.system(orgs[slug].id), user, frozenset(roles))
+                    if Role.funder in roles and slug == "demo-shelter":
+                        session.add(
+                            GrantFunder(
+                                tenant_id=funded.tenant_id, grant_id=funded.id, user_id=user.id
+                            )
+                        )
             summary = "; ".join(
                 f"{s}: {', '.join(r.value for r in rs)}" for s, rs in grants.items()
             )
@@ -212,3 +221,19 @@ def seed_casework(session: Session, ctx: Actor, currency: str) -> list[Client]:
             )
         clients.append(client)
     return clients
+def _demo_grant(session: Session, org: Organisation) -> Grant:
+    """A grant whose report the demo funder reads (their home page)."""
+    with acting_in(session, org.id):
+        grant = Grant(
+            tenant_id=org.id,
+            code="DEMO-AMIF-2026",
+            name="Shelter and counselling",
+            funder="AMIF (demo)",
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2026, 12, 31),
+            budget=Decimal("120000.00"),
+            currency="EUR",
+        )
+        session.add(grant)
+        session.flush()
+        return grant

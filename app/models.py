@@ -9,7 +9,9 @@ from app.clients import models as client_models
 from app.consent import models as consent_models
 from app.disclosure import models as disclosure_models
 from app.keys import models as key_models
+from app.networks import models as network_models
 from app.referrals import models as referral_models
+from app.reports import models as report_models
 from app.tenants import models as tenant_models
 
 __all__ = [
@@ -22,6 +24,8 @@ __all__ = [
     "consent_models",
     "disclosure_models",
     "key_models",
+    "network_models",
     "referral_models",
+    "report_models",
     "tenant_models",
 ]

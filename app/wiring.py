@@ -46,8 +46,10 @@ from app.disclosure.policy import load_shipped_sets
 from app.home import views as home_views
 from app.key_admin.cli import keys_group
 from app.keys.service import master_provider_for
+from app.networks.cli import network_group
 from app.referrals import api as referrals_api
 from app.referrals import views as referral_views
+from app.reports import views as report_views
 from app.settings import Settings
 from app.web import api, errors, extensions, health, i18n, inputs, pickers, request, security
 
@@ -65,6 +67,7 @@ BLUEPRINTS = (
     consent_views.bp,
     disclosure_views.bp,
     auditor_views.bp,
+    report_views.bp,
 )
 API_BLUEPRINTS = (
     clients_api.blp,
@@ -84,6 +87,7 @@ COMMANDS = (
     token_group,
     keys_group,
     audit_group,
+    network_group,
     demo_command,
 )
 

@@ -46,6 +46,9 @@ PLATFORM_GRANTS = {
         "SELECT, INSERT, DELETE, UPDATE (last_seen_at, revoked_at, organisation_id, mfa_verified)"
     ),
     "platform_keys": "SELECT, INSERT, UPDATE (wrapped, master_key_id)",
+    # Network membership is set by the operator (``haven network join``, owner's connection):
+    # an injection in a member's request must not join it to a network, nor the reverse.
+    "network_members": "SELECT",
 }
 
 

@@ -105,3 +105,10 @@ class AuditAction(enum.StrEnum):
     # The audit log itself
     audit_checkpoint_requested = "audit_checkpoint.requested"
     audit_bundle_exported = "audit_bundle.exported"
+    # Reports
+    #: A report shown on screen (kind, grant id, period and threshold; never a number).
+    report_run = "report.run"
+    #: A report exported (kind, format, grant id, period, SHA-256 of the signed file).
+    report_exported = "report.exported"
+    grant_funder_linked = "grant_funder.linked"
+    grant_funder_unlinked = "grant_funder.unlinked"

@@ -41,8 +41,10 @@ class Permission(enum.StrEnum):
     manage_catalogue = "manage_catalogue"
     #: Invite members, change roles, end sessions, issue API tokens.
     manage_members = "manage_members"
-    #: Read accountability reports and export them.
+    #: Read accountability reports and export them (a funder: only grants linked to them).
     read_reports = "read_reports"
+    #: Read the organisation-wide State / NRM, GRETA and evaluation reports.
+    read_state_reports = "read_state_reports"
     #: Read the audit log, the consent ledger and the disclosure register (pseudonyms only).
     read_audit = "read_audit"
     #: Record, renew and withdraw a client's consent.
@@ -113,6 +115,11 @@ RULES: dict[Permission, Rule] = {
     ),
     Permission.read_reports: Rule(
         frozenset({R.funder, R.supervisor, R.org_admin}), sensitive=False
+    ),
+    Permission.read_state_reports: Rule(
+        frozenset({R.supervisor, R.org_admin}),
+        refusal=N_("Only a supervisor or an organisation admin reads organisation-wide reports."),
+        sensitive=False,
     ),
     Permission.read_audit: Rule(frozenset({R.auditor, R.org_admin})),
     Permission.record_consent: Rule(CASEWORK),

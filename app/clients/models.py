@@ -8,6 +8,7 @@ column and row id). Nothing here decrypts: plaintext comes only from
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import date
 
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    SmallInteger,
     String,
     UniqueConstraint,
     Uuid,
@@ -56,6 +58,17 @@ SEALED_FIELDS = (
     "health_notes",
     "narrative",
 )
+#: Record keys lie in [0, RECORD_KEY_MODULUS): the cell-key modulus of
+#: ``app.reports.tables.CELL_KEY_MODULUS`` (a test checks they agree; the reports package
+#: sits above this one, so the number is stated here rather than imported).
+RECORD_KEY_MODULUS = 256
+
+
+def new_record_key() -> int:
+    """A client's record key for the ONS cell-key method, drawn once at intake."""
+    return secrets.randbelow(RECORD_KEY_MODULUS)
+
+
 #: Sealed fields searchable by exact match through a blind index.
 INDEXED_FIELDS = ("name", "date_of_birth", "identity_document", "phone")
 
@@ -124,6 +137,10 @@ class Client(TenantScoped, Base):
     referral_source: Mapped[ReferralSource] = mapped_column(
         enum_column(ReferralSource), default=ReferralSource.unknown
     )
+    #: Random, uniform in [0, 256), drawn at intake and never shown: reports sum it per cell
+    #: (``SUM(record_key) % 256``) so the same people always get the same noise
+    #: (:mod:`app.reports.perturbation`). Not identifying: 256 values, shared by many.
+    record_key: Mapped[int] = mapped_column(SmallInteger, default=new_record_key)
 
 
 class AnonymousContact(TenantScoped, Base):

@@ -48,6 +48,7 @@ from app.keys.service import (
     seal_for_client,
     wrapping_tenant_key,
 )
+from app.networks.linkage import refresh_tokens
 from app.regions import region_of
 from app.taxonomy import AgeBand, Gender, VictimStatus
 from app.validation import CHOOSE, MAX_PAGE, NOT_A_DATE, FieldReader
@@ -157,6 +158,7 @@ def register_client(session: Session, ctx: Actor, intake: ClientIntake) -> Clien
         where = binding(session, "clients", field, client.id)
         setattr(client, f"sealed_{field}", seal(key, text, where))
     indexes.set_indexes(client, active_tenant_key(session), given)
+    refresh_tokens(session, client.id, given)
     session.flush()
     record_event(
         session, ctx, AuditAction.client_registered, "client", client.id, fields=sorted(given)
@@ -237,6 +239,7 @@ def update_identity(
             )
         setattr(client, f"sealed_{field}", sealed)
     indexes.set_indexes(client, wrapping_tenant_key(session, client.id), clean)
+    refresh_tokens(session, client.id, clean)
     session.flush()
     record_event(
         session, ctx, AuditAction.client_identity_updated, "client", client.id, fields=sorted(clean)
@@ -440,6 +443,7 @@ def erase_client(session: Session, ctx: Actor, client_id: uuid.UUID) -> Client:
         return client
     destroyed = destroy_client_keys(session, client.id)
     indexes.clear_indexes(client)
+    refresh_tokens(session, client.id, {"name": None, "date_of_birth": None})  # tokens go too
     # The ciphertext is unreadable already; clearing it as well means that an old wrapped
     # key restored from a backup meets nothing in the live database: the identity here,
     # and the client's notes in every other sealed table (app.keys.sealed).

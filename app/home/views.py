@@ -22,6 +22,13 @@ from app.web.forms import Page, form_errors, submit
 from app.web.request import actor, db
 
 bp = Blueprint("home", __name__)
+#: Permissions that give the home page something to show besides reports.
+HOME_PANELS = (
+    Permission.casework,
+    Permission.assign_cases,
+    Permission.manage_members,
+    Permission.read_audit,
+)
 
 
 @bp.app_context_processor
@@ -48,6 +55,10 @@ def _layout() -> dict[str, object]:
 def index() -> Response | str:
     if current_user.membership is None and not current_user.user.is_platform_admin:
         return redirect(url_for("auth.choose_organisation"))
+    actor = current_user.actor
+    if can(actor, Permission.read_reports) and not any(can(actor, p) for p in HOME_PANELS):
+        # Reports are the home page of whoever has nothing else here (a funder).
+        return redirect(url_for("reports.index"))
     return _home(RecordServiceForm())
 
 

@@ -1,7 +1,7 @@
 """The signed-in principal in one statement; the client list's keyset index
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-30 13:00:00
 
 Every signed-in request needs its session, its user, the organisation it acts in, the roles
@@ -23,7 +23,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0012"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -180,7 +180,10 @@ def test_person_in_two_organisations_switches_between_them(client, factory):
     client.post(
         "/organisations/switch", data={"organisation_id": str(south.id), "csrf_token": token}
     )
-    page = client.get("/").get_data(as_text=True)
+    # Reports are a funder's home page.
+    home = client.get("/")
+    assert home.status_code == 302 and home.headers["Location"].endswith("/reports/")
+    page = client.get("/reports/").get_data(as_text=True)
     assert "South" in page and "Reports" in page and "My cases" not in page
 
 

@@ -31,9 +31,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
-from app.reports import ReleasedReport, Shown
+from app.reports import Dimension, ReleasedReport, Shown
 
 from .population import DIMENSIONS, Client, TableSpec
+
+#: The dimensions' declared meaning (values, sensitive or not), which a reader knows too.
+#: The app's reports use their own (``app.reports.dimensions``): pass them as ``dimensions``.
+Dimensions = Mapping[str, Dimension]
 
 Coords = frozenset[tuple[str, str]]
 CellId = tuple[str, Coords]
@@ -86,7 +90,9 @@ def published_cells(
     return found
 
 
-def sums(cells: Iterable[CellId]) -> list[tuple[CellId, list[CellId]]]:
+def sums(
+    cells: Iterable[CellId], dimensions: Dimensions = DIMENSIONS
+) -> list[tuple[CellId, list[CellId]]]:
     """Every (total, parts) a reader can write: a cell equals the sum of its children over
     any set of dimensions whose every combination is a cell of the report."""
     present = set(cells)
@@ -98,7 +104,7 @@ def sums(cells: Iterable[CellId]) -> list[tuple[CellId, list[CellId]]]:
             for group in itertools.combinations(free, size):
                 parts = [
                     (population, coords | frozenset(zip(group, values, strict=True)))
-                    for values in itertools.product(*(DIMENSIONS[d].values for d in group))
+                    for values in itertools.product(*(dimensions[d].values for d in group))
                 ]
                 if all(p in present for p in parts):
                     found.append(((population, coords), parts))
@@ -110,12 +116,13 @@ def visible_problems(
     specs: Sequence[TableSpec],
     clients: Sequence[Client],
     max_noise: int,
+    dimensions: Dimensions = DIMENSIONS,
 ) -> list[str]:
     threshold = release.threshold
     problems: list[str] = []
     published_cells(release, specs, clients, problems)
     for item in occurrences(release, specs, clients):
-        sensitive = any(DIMENSIONS[d].sensitive for d, _ in item.cell[1])
+        sensitive = any(dimensions[d].sensitive for d, _ in item.cell[1])
         if item.shown is Shown.hidden:
             if item.value is not None:
                 problems.append(f"{item.cell}: hidden but carries a value")
@@ -135,13 +142,16 @@ def visible_problems(
 
 
 def interval_problems(
-    release: ReleasedReport, specs: Sequence[TableSpec], clients: Sequence[Client]
+    release: ReleasedReport,
+    specs: Sequence[TableSpec],
+    clients: Sequence[Client],
+    dimensions: Dimensions = DIMENSIONS,
 ) -> list[str]:
     cells = published_cells(release, specs, clients)
     hidden = [c for c, p in cells.items() if p.shown is Shown.hidden]
     if not hidden:
         return []
-    lines = sums(cells)
+    lines = sums(cells, dimensions)
     narrow = []
     for cell in hidden:
         low, high = _bounds(cells, lines, cell, free=set(hidden))
@@ -235,6 +245,7 @@ def differencing_problems(
     specs: Sequence[TableSpec],
     clients_before: Sequence[Client],
     clients_after: Sequence[Client],
+    dimensions: Dimensions = DIMENSIONS,
 ) -> list[str]:
     """Does comparing the two releases single out the one client who differs?
 
@@ -249,19 +260,19 @@ def differencing_problems(
     newcomer = next(c for c in clients_after if c.ident in added)
     cells_before = published_cells(before, specs, clients_before)
     cells_after = published_cells(after, specs, clients_after)
-    lines = sums(cells_before)
+    lines = sums(cells_before, dimensions)
     turned = {
         c for c in cells_before if (cells_before[c].value is None) != (cells_after[c].value is None)
     }
     problems = []
     for spec in specs:
         dims = spec.rows + spec.columns
-        if not any(DIMENSIONS[d].sensitive for d in dims):
+        if not any(dimensions[d].sensitive for d in dims):
             continue
         truth = tuple(newcomer.attrs[d] for d in dims)
         guesses = [
             dict(zip(dims, g, strict=True))
-            for g in itertools.product(*(DIMENSIONS[d].values for d in dims))
+            for g in itertools.product(*(dimensions[d].values for d in dims))
         ]
         exact = [g for g in guesses if _consistent(g, cells_before, cells_after, lines, set())]
         assert dict(zip(dims, truth, strict=True)) in exact, (

@@ -231,9 +231,15 @@ def test_the_grid_renders_only_released_text() -> None:
     assert "4" not in [cell for row in rows for cell in row]
 
 
+#: The gate and its data model: a library. The package's other modules (builders, service,
+#: screens, exports) read the database and render; only the import contracts bind them.
+GATE_MODULES = ("__init__", "cells", "gate", "moves", "perturbation", "released",
+                "suppression", "tables")  # fmt: skip
+
+
 def test_the_gate_imports_neither_flask_nor_another_domain() -> None:
     allowed_app = {"app.errors", "app.i18n"}
-    for path in REPORTS.glob("*.py"):
+    for path in (REPORTS / f"{name}.py" for name in GATE_MODULES):
         for node in ast.walk(ast.parse(path.read_text())):
             names = []
             if isinstance(node, ast.Import):
