@@ -113,9 +113,9 @@ def demo_command() -> None:
     for email, one_time, summary in lines:
         click.echo(f"  {email:34} {one_time}   {summary}")
     click.echo(
-        "Supervisors, admins, auditors and the platform admin enrol a second factor at first\n"
-        "sign-in: scan the QR code shown with an authenticator app (e.g. Aegis, FreeOTP,\n"
-        "Google Authenticator), then type the six-digit code it shows."
+        "Everyone but the funder enrols a second factor at first sign-in (anyone who can\n"
+        "reveal or audit client data must): scan the QR code shown with an authenticator\n"
+        "app (e.g. Aegis, FreeOTP, Google Authenticator), then type the code it shows."
     )
 
 
