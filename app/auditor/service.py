@@ -35,8 +35,8 @@ from app.auditor.inputs import BundleQuery, LogQuery
 from app.auth.models import Membership, User
 from app.auth.permissions import Permission, require
 from app.consent.models import ConsentEvent, ConsentRecord, EventKind
-from app.consent.validity import Reason
 from app.context import Actor
+from app.disclosure.deciding import CONSENT_RELIED_ON
 from app.disclosure.models import DisclosureEvent, DisclosureRequest
 from app.disclosure.models import EventKind as RegisterKind
 from app.validation import FieldReader
@@ -55,9 +55,6 @@ REFERRAL_IDENTITY = (AuditAction.referral_identity_carried,)
 #: The register's rows that count as a disclosure: a release, or a supervisor's approval
 #: (the request may leave from then on; a later release of it is the same disclosure).
 DISCLOSED = (RegisterKind.released, RegisterKind.approved)
-#: Consent answers at the request under which a consent-based disclosure rested on valid
-#: consent: covered, or covered for some groups (only those are allowed to leave).
-CONSENT_RELIED_ON = (Reason.covered.value, Reason.field_groups_not_covered.value)
 
 
 @dataclass(frozen=True)
