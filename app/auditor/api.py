@@ -18,12 +18,16 @@ from app.auditor.schemas import (
     AuditLogOut,
     AuditStatisticsOut,
     ConsentLedgerOut,
+    RegisterArgs,
+    RegisterEntryOut,
     event_document,
     ledger_document,
     monthly_document,
+    register_document,
 )
 from app.auth.access import api_actor, caller
 from app.auth.permissions import Permission
+from app.disclosure.register import RegisterQuery, read_register
 from app.errors import NotFound
 from app.i18n import N_
 from app.web.api import BEARER
@@ -62,13 +66,27 @@ def consents() -> list[dict[str, Any]]:
 @blp.response(200, AuditStatisticsOut)
 @blp.doc(security=BEARER)
 def statistics() -> dict[str, Any]:
-    """Reveals per member and month; disclosures by legal basis and month."""
+    """Reveals per member and month; disclosures without valid consent (from the
+    disclosure register) by legal basis and month; identity carried with referrals."""
     return {
         "reveals_per_member": monthly_document(service.reveals_per_month(db(), caller())),
-        "disclosures_by_legal_basis": monthly_document(
-            service.disclosures_per_month(db(), caller())
+        "disclosures_without_consent_by_legal_basis": monthly_document(
+            service.disclosures_without_consent(db(), caller())
+        ),
+        "referral_identity_carried": monthly_document(
+            service.referral_identity_per_month(db(), caller())
         ),
     }
+
+
+@blp.route("/disclosures")
+@blp.arguments(RegisterArgs, location="query")
+@blp.response(200, RegisterEntryOut(many=True))
+@blp.doc(security=BEARER)
+def disclosures(args: dict[str, Any]) -> list[dict[str, Any]]:
+    """The disclosure register, newest first (500 rows at most), by pseudonym code."""
+    query = RegisterQuery(args.get("client_code"), args.get("number"), args.get("kind"))
+    return [register_document(e) for e in read_register(db(), caller(), query)]
 
 
 @blp.route("/checkpoint")

@@ -10,16 +10,19 @@ from markupsafe import Markup, escape
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 420, 260, 32, 40, 16
 
 
-def bar_chart(labels: Sequence[str], values: Sequence[int], title: str) -> Markup:
-    """One bar per label; the tallest reaches the top. Labels and title are escaped."""
+def bar_chart(
+    labels: Sequence[str], values: Sequence[int], title: str, chart_id: str = "chart"
+) -> Markup:
+    """One bar per label; the tallest reaches the top. Labels and title are escaped;
+    ``chart_id`` (a fixed code, not user input) keeps ids unique when a page has several."""
     peak = max([*values, 1])
     slot = (WIDTH - LEFT) / max(len(values), 1)
     plot = HEIGHT - BOTTOM - TOP
     parts = [
-        f'<svg class="chart" role="img" aria-labelledby="chart-title"'
+        f'<svg class="chart" role="img" aria-labelledby="{escape(chart_id)}-title"'
         f' viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}"'
         ' xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="chart-title">{escape(title)}</title>',
+        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
         f'<line x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH}" y2="{HEIGHT - BOTTOM}"'
         ' stroke="#555" stroke-width="1"/>',
         f'<text x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end" font-size="11">{peak}</text>',

@@ -11,6 +11,7 @@ from marshmallow import RAISE, Schema, fields
 from app.audit.models import AuditEvent
 from app.auditor.service import LedgerRow, LogRow, MonthlyCounts
 from app.clients.schemas import UtcDateTime
+from app.disclosure.register import RegisterEntry
 
 
 class _Args(Schema):
@@ -31,6 +32,12 @@ class AuditBundleArgs(_Args):
     since = fields.String()
     until = fields.String()
     since_size = fields.String(metadata={"description": "size of a checkpoint you kept"})
+
+
+class RegisterArgs(_Args):
+    client_code = fields.String(metadata={"description": "a client's pseudonym code"})
+    number = fields.String(metadata={"description": "a disclosure number (D-...)"})
+    kind = fields.String(metadata={"description": "a register event kind (released, ...)"})
 
 
 class AuditEventOut(Schema):
@@ -80,7 +87,22 @@ class AuditMonthlyOut(Schema):
 
 class AuditStatisticsOut(Schema):
     reveals_per_member = fields.Nested(AuditMonthlyOut, required=True)
-    disclosures_by_legal_basis = fields.Nested(AuditMonthlyOut, required=True)
+    #: From the disclosure register: approved or released without valid consent.
+    disclosures_without_consent_by_legal_basis = fields.Nested(AuditMonthlyOut, required=True)
+    #: Identity carried with referrals to partners (under the client's consent).
+    referral_identity_carried = fields.Nested(AuditMonthlyOut, required=True)
+
+
+class RegisterEntryOut(Schema):
+    kind = fields.String(required=True)
+    occurred_at = UtcDateTime(required=True)
+    actor_id = fields.UUID(allow_none=True)
+    request_id = fields.UUID(allow_none=True)
+    number = fields.String(allow_none=True)
+    recipient_type = fields.String(allow_none=True)
+    client_code = fields.String(allow_none=True)
+    policy_set_hash = fields.String(allow_none=True)
+    details = fields.Dict(required=True)
 
 
 class AuditCheckpointOut(Schema):
@@ -120,3 +142,9 @@ def ledger_document(row: LedgerRow) -> dict[str, Any]:
 
 def monthly_document(counts: MonthlyCounts) -> dict[str, Any]:
     return {"months": counts.months, "rows": {k: dict(v) for k, v in counts.rows.items()}}
+
+
+def register_document(entry: RegisterEntry) -> dict[str, Any]:
+    """A register row by pseudonym code: the client's id is not given out."""
+    names = [f for f in RegisterEntryOut._declared_fields if f != "kind"]
+    return {**{name: getattr(entry, name) for name in names}, "kind": str(entry.kind)}

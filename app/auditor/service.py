@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import IO, Any
 
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import String, and_, cast, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit.actions import AuditAction
@@ -36,7 +36,11 @@ from app.auth.models import Membership, User
 from app.auth.permissions import Permission, require
 from app.consent.models import ConsentEvent, ConsentRecord, EventKind
 from app.context import Actor
+from app.disclosure.deciding import CONSENT_RELIED_ON
+from app.disclosure.models import DisclosureEvent, DisclosureRequest
+from app.disclosure.models import EventKind as RegisterKind
 from app.validation import FieldReader
+from policies.vocabulary import LegalBasis
 
 PAGE_SIZE = 100
 #: Events that show sealed content to someone: what "reveals" counts.
@@ -46,8 +50,11 @@ REVEALS = (
     AuditAction.service_revealed,
     AuditAction.consent_evidence_revealed,
 )
-#: Identity that left the organisation (so far only with referrals, under consent).
-DISCLOSURES = (AuditAction.referral_identity_carried,)
+#: Identity carried with a referral to a partner (always under the client's consent).
+REFERRAL_IDENTITY = (AuditAction.referral_identity_carried,)
+#: The register's rows that count as a disclosure: a release, or a supervisor's approval
+#: (the request may leave from then on; a later release of it is the same disclosure).
+DISCLOSED = (RegisterKind.released, RegisterKind.approved)
 
 
 @dataclass(frozen=True)
@@ -211,24 +218,74 @@ def reveals_per_month(session: Session, ctx: Actor, months: int = 12) -> Monthly
     )
 
 
-def disclosures_per_month(session: Session, ctx: Actor, months: int = 12) -> MonthlyCounts:
-    """Identity that left the organisation per month, by legal basis (consent so far: the
-    disclosure module will add decisions without consent and their basis)."""
+def disclosures_without_consent(session: Session, ctx: Actor, months: int = 12) -> MonthlyCounts:
+    """Disclosures from the register that did not rest on valid consent, per legal basis
+    (rows) and month: requests approved or released whose legal basis is not consent, or
+    whose consent answer at the request covered none of the groups asked for. A request
+    counts once, in the month of its release (or of its approval until it is released)."""
+    require(ctx, Permission.read_audit)
+    firsts = _month_starts(months)
+    counts = MonthlyCounts(_month_labels(firsts))
+    rows = session.execute(
+        select(
+            DisclosureEvent.request_id,
+            DisclosureEvent.kind,
+            DisclosureEvent.occurred_at,
+            DisclosureRequest.legal_basis,
+        )
+        .join(
+            DisclosureRequest,
+            and_(
+                DisclosureRequest.tenant_id == DisclosureEvent.tenant_id,
+                DisclosureRequest.id == DisclosureEvent.request_id,
+            ),
+        )
+        .where(
+            DisclosureEvent.kind.in_(DISCLOSED),
+            DisclosureEvent.occurred_at >= _midnight(firsts[0]),
+            or_(
+                DisclosureRequest.legal_basis != LegalBasis.consent,
+                DisclosureRequest.consent_reason.not_in(CONSENT_RELIED_ON),
+            ),
+        )
+    )
+    counted: dict[uuid.UUID | None, tuple[bool, datetime, str]] = {}
+    for request_id, kind, when, legal_basis in rows:
+        released = kind == RegisterKind.released
+        if request_id not in counted or (released and not counted[request_id][0]):
+            counted[request_id] = (released, when, str(legal_basis))
+    for _released, when, basis in counted.values():
+        counts.rows.setdefault(basis, Counter())[when.strftime("%Y-%m")] += 1
+    return counts
+
+
+def referral_identity_per_month(session: Session, ctx: Actor, months: int = 12) -> MonthlyCounts:
+    """Identity carried with referrals to partners, per month (always under the client's
+    consent: referrals are not in the disclosure register)."""
     require(ctx, Permission.read_audit)
     return _monthly(
-        session, months, DISCLOSURES, lambda e: str(e.details.get("legal_basis") or "consent")
+        session, months, REFERRAL_IDENTITY, lambda e: str(e.details.get("legal_basis") or "consent")
     )
+
+
+def _month_starts(months: int) -> list[date]:
+    """The first days of the last ``months`` months, oldest first (this month last)."""
+    firsts = [datetime.now(UTC).date().replace(day=1)]
+    while len(firsts) < months:
+        firsts.append((firsts[-1] - timedelta(days=1)).replace(day=1))
+    firsts.reverse()
+    return firsts
+
+
+def _month_labels(firsts: list[date]) -> list[str]:
+    return [f"{d.year:04d}-{d.month:02d}" for d in firsts]
 
 
 def _monthly(
     session: Session, months: int, actions: tuple[AuditAction, ...], key: Any
 ) -> MonthlyCounts:
-    today = datetime.now(UTC).date().replace(day=1)
-    firsts = [today]
-    while len(firsts) < months:
-        firsts.append((firsts[-1] - timedelta(days=1)).replace(day=1))
-    firsts.reverse()
-    counts = MonthlyCounts([f"{d.year:04d}-{d.month:02d}" for d in firsts])
+    firsts = _month_starts(months)
+    counts = MonthlyCounts(_month_labels(firsts))
     events = session.scalars(
         select(AuditEvent).where(
             AuditEvent.action.in_([a.value for a in actions]),

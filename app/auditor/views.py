@@ -25,6 +25,7 @@ from app.auth.access import requires
 from app.auth.forms import ActionForm
 from app.auth.permissions import Permission
 from app.db.tenancy import acting_in
+from app.disclosure.forms import BASES
 from app.errors import NotFound
 from app.i18n import N_
 from app.tenants.models import Organisation
@@ -68,6 +69,8 @@ TABS = (
     ("auditor.consents", N_("Consent ledger")),
     ("auditor.statistics", N_("Statistics")),
     ("auditor.log", N_("Checkpoints and bundles")),
+    # The disclosure package's own page: for auditors it shows pseudonym codes only.
+    ("disclosure.register_page", N_("Disclosure register")),
 )
 
 
@@ -97,18 +100,28 @@ def consents() -> str:
 @requires(Permission.read_audit)
 def statistics() -> str:
     reveals = service.reveals_per_month(db(), actor())
-    disclosures = service.disclosures_per_month(db(), actor())
+    without_consent = service.disclosures_without_consent(db(), actor())
     chart = bar_chart(
         reveals.months,
         [reveals.total(m) for m in reveals.months],
         _("Sealed values revealed per month, all members"),
+        chart_id="reveals-chart",
+    )
+    disclosures_chart = bar_chart(
+        without_consent.months,
+        [without_consent.total(m) for m in without_consent.months],
+        _("Disclosures without valid consent per month, all legal bases"),
+        chart_id="disclosures-chart",
     )
     return render_template(
         "auditor/statistics.html",
         **_labels(),
         reveals=reveals,
-        disclosures=disclosures,
         chart=chart,
+        without_consent=without_consent,
+        disclosures_chart=disclosures_chart,
+        basis_labels=BASES,
+        referrals=service.referral_identity_per_month(db(), actor()),
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
@@ -25,7 +26,7 @@ from app.clients.service import get_client
 from app.context import Actor
 from app.db.base import utcnow
 from app.db.session import keep_refusal
-from app.disclosure.deciding import deciding_ids, requester
+from app.disclosure.deciding import deciding_ids, policy_ref, requester
 from app.disclosure.inputs import BreakGlassInput
 from app.disclosure.models import BreakGlass, BreakGlassReason, DisclosureEvent, EventKind
 from app.disclosure.policy import active_policy
@@ -35,6 +36,7 @@ from app.i18n import N_
 from app.keys.service import binding, seal_for_client
 from app.validation import FieldReader
 from policies import BreakGlassRequest, Outcome, decide
+from policies.decide import break_glass_context
 from policies.vocabulary import FieldGroup
 
 DEFAULT_MINUTES = 60
@@ -73,20 +75,21 @@ def open_break_glass(
         r.raise_if_failed()
     assert code is not None and text is not None and minutes is not None
     policy_set = active_policy(session)
-    decision = decide(
-        policy_set,
-        BreakGlassRequest(
-            requester=requester(ctx),
-            field_groups=frozenset(FieldGroup),
-            reason_code=code.value,
-            reason_given=True,
-            duration_minutes=minutes,
-            is_minor=client.is_minor,
-        ),
+    asked = BreakGlassRequest(
+        requester=requester(ctx),
+        field_groups=frozenset(FieldGroup),
+        reason_code=code.value,
+        reason_given=True,
+        duration_minutes=minutes,
+        is_minor=client.is_minor,
     )
+    decision = decide(policy_set, asked)
+    context = break_glass_context(asked)
     denied = [g for g in decision.groups if g.outcome is Outcome.denied]
     if denied:
-        _refuse(session, ctx, client, ["policy"], deciding_ids(decision))
+        _refuse(
+            session, ctx, client, ["policy"], deciding_ids(decision), policy_set.sha256, context
+        )
         messages = list(
             dict.fromkeys(reason_text(r.code, r.text) for g in denied for r in g.reasons)
         )
@@ -112,6 +115,8 @@ def open_break_glass(
         session, ctx, AuditAction.break_glass_opened, "client", client.id,
         opening=str(opening.id), reason_code=code.value, minutes=minutes,
         policy_ids=opening.policy_ids, set_sha256=policy_set.sha256,
+        deciding_policy=policy_ref(opening.policy_ids, policy_set.sha256),
+        request_context=context,
     )  # fmt: skip
     session.flush()
     return opening
@@ -142,7 +147,11 @@ def review_break_glass(session: Session, ctx: Actor, opening_id: uuid.UUID) -> B
         AuditAction.break_glass_reviewed,
         "client",
         opening.client_id,
+        # The review is of an opening those policies permitted: they are named again.
+        deciding_policy=policy_ref(opening.policy_ids, opening.policy_set_hash),
         opening=str(opening.id),
+        policy_ids=opening.policy_ids,
+        set_sha256=opening.policy_set_hash,
     )
     session.flush()
     return opening
@@ -219,7 +228,10 @@ def _refuse(
     client: Client,
     codes: list[str],
     policy_ids: list[str] | None = None,
+    set_sha256: str | None = None,
+    context: dict[str, Any] | None = None,
 ) -> None:
+    """Record a refused opening: bad input (``codes``), or the policies that denied it."""
     session.add(
         DisclosureEvent(
             kind=EventKind.break_glass_refused,
@@ -231,6 +243,8 @@ def _refuse(
     record_event(
         session, ctx, AuditAction.break_glass_refused, "client", client.id,
         fields=codes, policy_ids=policy_ids or [],
+        deciding_policy=None if set_sha256 is None else policy_ref(policy_ids or [], set_sha256),
+        request_context=context,
     )  # fmt: skip
     keep_refusal(session)
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.audit.entries import PolicyRef
 from app.consent.service import consent_history
-from app.consent.validity import ConsentAnswer, Recipient, consent_valid_for
+from app.consent.validity import ConsentAnswer, Reason, Recipient, consent_valid_for
 from app.context import Actor
 from app.db.base import utcnow
 from policies import Action, Decision, DisclosureRequest, Requester, disclosure_context
@@ -91,11 +93,33 @@ def policy_request(
     )
 
 
+def audit_context(request: DisclosureRequest) -> dict[str, Any]:
+    """The contexts the decision was made on, per group, as plain JSON (codes and flags
+    only): what :func:`context_sha256` hashes and the audit entry's ``context_hash`` is of."""
+    contexts = {str(g): disclosure_context(request, g) for g in sorted(request.field_groups)}
+    loaded: dict[str, Any] = json.loads(json.dumps(contexts, sort_keys=True))
+    return loaded
+
+
 def context_sha256(request: DisclosureRequest) -> str:
     """SHA-256 of the canonical contexts the decision was made on (codes and flags only)."""
-    contexts = {str(g): disclosure_context(request, g) for g in sorted(request.field_groups)}
-    canonical = json.dumps(contexts, sort_keys=True, separators=(",", ":"))
+    canonical = json.dumps(audit_context(request), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def policy_ref(ids: Sequence[str], set_sha256: str) -> PolicyRef:
+    """The audit entry's reference to the policies that decided and their set's hash."""
+    return PolicyRef(tuple(sorted(set(ids))), "sha256:" + set_sha256)
+
+
+#: The ledger's answers (stored with a request as ``consent_reason``) under which some group
+#: asked for rests on the record named: covered, or covered for some groups only.
+CONSENT_RELIED_ON = (Reason.covered.value, Reason.field_groups_not_covered.value)
+
+
+def relied_on(finding: ConsentFinding) -> uuid.UUID | None:
+    """The consent record relied on: the ledger's record when some group is consented."""
+    return finding.overall.record_id if finding.consented else None
 
 
 def deciding_ids(decision: Decision) -> list[str]:

@@ -18,6 +18,7 @@ from app.context import Actor
 from app.db.base import utcnow
 from app.db.session import keep_refusal
 from app.db.tenancy import current_tenant
+from app.disclosure.deciding import policy_ref
 from app.disclosure.inputs import PolicyChoiceInput
 from app.disclosure.models import DisclosureEvent, EventKind, PolicyChoice
 from app.errors import Conflict, ValidationFailed
@@ -124,6 +125,8 @@ def choose_policy(session: Session, ctx: Actor, data: PolicyChoiceInput) -> Poli
         AuditAction.disclosure_policy_changed,
         "policy_set",
         name,
+        # No policy decided this change; the set it puts in force is named by its hash.
+        deciding_policy=policy_ref((), policy_set.sha256),
         set_sha256=policy_set.sha256,
         override_rules=_override_count(policy_set),
     )

@@ -31,11 +31,16 @@ from app.context import Actor
 from app.db.base import utcnow
 from app.db.session import keep_refusal
 from app.disclosure.deciding import (
+    CONSENT_RELIED_ON,
     Asked,
+    ConsentFinding,
+    audit_context,
     consent_answers,
     context_sha256,
     deciding_ids,
+    policy_ref,
     policy_request,
+    relied_on,
 )
 from app.disclosure.inputs import ApprovalInput, DisclosureInput
 from app.disclosure.models import (
@@ -51,6 +56,7 @@ from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.i18n import N_
 from app.validation import FieldReader
 from policies import Action, Decision, NotifyClient, Outcome, decide
+from policies import DisclosureRequest as PolicyRequest
 from policies.vocabulary import REFERENCE_REQUIRED, FieldGroup, LegalBasis, Purpose, RecipientType
 
 #: Disclosure numbers: no 0/O, 1/I/L, so they can be read aloud and typed back.
@@ -163,7 +169,8 @@ def ask_for_disclosure(
     )
     session.add(row)
     session.flush()
-    _log(session, ctx, row, EventKind.decided, AuditAction.disclosure_decided, decision)
+    decided = Decided(decision, request, consent)
+    _log(session, ctx, row, EventKind.decided, AuditAction.disclosure_decided, decided)
     if row.status is Status.refused:
         keep_refusal(session)
         messages = list(dict.fromkeys(r for g in explain(row) for r in g.reasons))
@@ -185,8 +192,8 @@ def approve_disclosure(
     if row.status is not Status.awaiting_approval:
         raise Conflict(NOT_AWAITING)
     notify, reason = _read_notification(row, data)
-    decision = _decide_again(session, ctx, row, Action.disclose)
-    if _lost_groups(row, decision):
+    again = _decide_again(session, ctx, row, Action.disclose)
+    if _lost_groups(row, again.decision):
         row.status = Status.approval_failed
         _fail(
             session,
@@ -195,11 +202,12 @@ def approve_disclosure(
             EventKind.approval_failed,
             "consent_no_longer_valid",
             Conflict(APPROVAL_FAILED),
+            again,
         )
     row.status, row.approved_by, row.approved_at = Status.ready, ctx.user_id, utcnow()
     row.notify_client, row.notify_reason = notify, reason
     _log(
-        session, ctx, row, EventKind.approved, AuditAction.disclosure_approved, decision,
+        session, ctx, row, EventKind.approved, AuditAction.disclosure_approved, again,
         notify_client=notify, notify_reason=reason,
     )  # fmt: skip
     return row
@@ -216,13 +224,27 @@ def decline_disclosure(session: Session, ctx: Actor, request_id: uuid.UUID) -> D
 
 
 @dataclass(frozen=True)
+class Decided:
+    """A decision with what it was made on: the policy request (its context is hashed
+    into the audit entry) and the consent ledger's answer (the record relied on)."""
+
+    decision: Decision
+    request: PolicyRequest
+    consent: ConsentFinding
+
+
+@dataclass(frozen=True)
 class Releasable:
     """What may leave now: the request and the groups decided again at this moment."""
 
     request: DisclosureRequest
     client: Client
-    decision: Decision
+    decided: Decided
     groups: tuple[FieldGroup, ...]
+
+    @property
+    def decision(self) -> Decision:
+        return self.decided.decision
 
 
 def prepare_release(session: Session, ctx: Actor, request_id: uuid.UUID) -> Releasable:
@@ -232,8 +254,8 @@ def prepare_release(session: Session, ctx: Actor, request_id: uuid.UUID) -> Rele
     row = get_request(session, ctx, request_id)
     if row.status is not Status.ready:
         raise Conflict(NOT_READY)
-    decision = _decide_again(session, ctx, row, Action.release)
-    if _lost_groups(row, decision):
+    again = _decide_again(session, ctx, row, Action.release)
+    if _lost_groups(row, again.decision):
         _fail(
             session,
             ctx,
@@ -241,9 +263,10 @@ def prepare_release(session: Session, ctx: Actor, request_id: uuid.UUID) -> Rele
             EventKind.release_refused,
             "decision_changed",
             Conflict(RELEASE_FAILED),
+            again,
         )
-    groups = tuple(g.field_group for g in decision.groups if g.outcome is not Outcome.denied)
-    return Releasable(row, get_client(session, ctx, row.client_id), decision, groups)
+    groups = tuple(g.field_group for g in again.decision.groups if g.outcome is not Outcome.denied)
+    return Releasable(row, get_client(session, ctx, row.client_id), again, groups)
 
 
 def mark_released(
@@ -253,7 +276,7 @@ def mark_released(
     row.status, row.released_by, row.released_at = Status.released, ctx.user_id, utcnow()
     row.package_sha256, row.signing_key_version = package_sha256, key_version
     _log(
-        session, ctx, row, EventKind.released, AuditAction.disclosure_released, release.decision,
+        session, ctx, row, EventKind.released, AuditAction.disclosure_released, release.decided,
         package_sha256=package_sha256, groups=[str(g) for g in release.groups],
     )  # fmt: skip
 
@@ -302,13 +325,13 @@ def _asked(row: DisclosureRequest) -> Asked:
     )
 
 
-def _decide_again(session: Session, ctx: Actor, row: DisclosureRequest, action: Action) -> Decision:
+def _decide_again(session: Session, ctx: Actor, row: DisclosureRequest, action: Action) -> Decided:
     asked = _asked(row)
     consent = consent_answers(session, ctx, row.client_id, asked)
     client = get_client(session, ctx, row.client_id)
     request = policy_request(ctx, asked, consent.consented, is_minor=client.is_minor, action=action)
     # The requester's roles decided the request; the approver's or releaser's are theirs.
-    return decide(active_policy(session), request)
+    return Decided(decide(active_policy(session), request), request, consent)
 
 
 def _lost_groups(row: DisclosureRequest, decision: Decision) -> bool:
@@ -368,10 +391,18 @@ def _log(
     row: DisclosureRequest,
     kind: EventKind,
     action: AuditAction,
-    decision: Decision | None,
+    decided: Decided | None,
+    *,
+    again: Decided | None = None,
     **extra: Any,
 ) -> None:
-    """The register row and the audit entry: ids, codes and hashes, never plaintext."""
+    """The register row and the audit entry: ids, codes and hashes, never plaintext.
+
+    The audit entry names the deciding policies and the set's hash, the consent record
+    relied on and the hash of the context decided on: of ``decided`` (the decision of this
+    step), else of ``again`` (a decision made again that refused this step), else of the
+    request's stored decision (a supervisor declining it)."""
+    decision = decided.decision if decided is not None else None
     details: dict[str, Any] = {"number": row.number, "status": row.status.value, **extra}
     if decision is not None:
         summary = decision.as_audit()
@@ -396,10 +427,24 @@ def _log(
         "consent_reason": row.consent_reason,
         **{k: v for k, v in extra.items() if not isinstance(v, dict)},
     }
+    basis = decided or again
     if decision is not None:
         audit["policy_ids"] = deciding_ids(decision)
         audit["set_sha256"] = decision.policy_set_hash
-    record_event(session, ctx, action, "disclosure", row.id, **audit)
+    if basis is not None:
+        deciding = policy_ref(deciding_ids(basis.decision), basis.decision.policy_set_hash)
+        consent = relied_on(basis.consent)
+        context: dict[str, Any] | None = audit_context(basis.request)
+    else:
+        stored = row.decision["groups"].values()
+        ids = [pid for d in stored for pid in d["policy_ids"]]
+        deciding = policy_ref(ids, row.decision.get("policy_set_hash") or row.policy_set_hash)
+        consent = row.consent_record_id if row.consent_reason in CONSENT_RELIED_ON else None
+        context = None
+    record_event(
+        session, ctx, action, "disclosure", row.id,
+        deciding_policy=deciding, consent_relied_on=consent, request_context=context, **audit,
+    )  # fmt: skip
     session.flush()
 
 
@@ -410,11 +455,13 @@ def _fail(
     kind: EventKind,
     code: str,
     error: Exception,
+    again: Decided | None = None,
 ) -> NoReturn:
-    """Record a refused step (with its reason code) and raise it; the record is kept."""
+    """Record a refused step (with its reason code) and raise it; the record is kept.
+    ``again``: the decision made again that refused it (its policies are named)."""
     action = AuditAction.disclosure_approval_failed
     if kind is EventKind.release_refused:
         action = AuditAction.disclosure_release_refused
-    _log(session, ctx, row, kind, action, None, refused=code)
+    _log(session, ctx, row, kind, action, None, again=again, refused=code)
     keep_refusal(session)
     raise error

@@ -44,7 +44,9 @@ def test_auditor_reads_the_log_and_verifies_a_downloaded_bundle(
     page.screenshot(path=output_dir / "01-access-log.png", full_page=True)
 
     page.get_by_role("link", name="Statistics").click()
-    expect(page.locator("svg.chart")).to_be_visible()
+    expect(page.locator("svg.chart")).to_have_count(2)  # reveals; disclosures without consent
+    expect(page.get_by_role("img", name="Sealed values revealed per month")).to_be_visible()
+    expect(page.get_by_role("img", name="Disclosures without valid consent")).to_be_visible()
     page.screenshot(path=output_dir / "02-statistics.png", full_page=True)
     _docs_screenshot(page, "audit-workspace.png")
     page.get_by_role("link", name="Consent ledger").click()
