@@ -25,6 +25,9 @@ from tests.conftest import Factory
 
 from .app_data import END, START, add_clients, add_grant, in_org, link
 from .test_app_checker import GRETA_SPECS, MOLDOVAN_GIRL, NRM_SPECS, audit, people
+from .test_network import network, pooled
+
+__all__ = ["network"]
 
 P = "/api/v1/reports"
 PERIOD = f"start={START.isoformat()}&end={END.isoformat()}"
@@ -298,3 +301,21 @@ def test_a_network_report_is_for_a_network(world: World) -> None:
     assert response.status_code == 403
     assert "network" in response.get_json()["message"]
     assert world.events() == []
+
+
+def test_a_networks_token_reads_the_pooled_report(
+    app: Flask, client: FlaskClient, network: Any
+) -> None:
+    coalition, north, south = network
+    token = make_token(app, coalition.slug, "supervisor")
+    response = client.get(
+        f"{P}/network?{PERIOD}&threshold=5", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    list(well_formed(body))
+    assert body["kind"] == "network" and body["footer"]["pooled"]
+    served = next(t for t in body["tables"] if t["key"] == "served_by")
+    assert next(c for c in served["cells"] if c["key"] == [None])["value"] == 32
+    same_as_the_gate(body, pooled(app, coalition))
+    assert "Shared" not in response.get_data(as_text=True)
