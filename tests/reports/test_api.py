@@ -125,6 +125,11 @@ def same_as_the_gate(body: dict[str, Any], released: Any) -> None:
         expected = {k: (c.value, status[c.shown]) for k, c in gated.cells.items()}
         found = {tuple(c["key"]): (c["value"], c["status"]) for c in table["cells"]}
         assert found == expected, table["key"]
+    derived = {d["key"]: (d["value"], d["status"]) for d in body["derived"]}
+    assert derived == {
+        d.key: (None, "suppressed") if d.value is None else (str(d.value), "shown")
+        for d in released.derived
+    }
 
 
 def test_a_grants_funder_report_is_what_the_gate_released(world: World) -> None:
