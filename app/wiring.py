@@ -49,6 +49,7 @@ from app.keys.service import master_provider_for
 from app.networks.cli import network_group
 from app.referrals import api as referrals_api
 from app.referrals import views as referral_views
+from app.reports import api as reports_api
 from app.reports import views as report_views
 from app.settings import Settings
 from app.web import api, errors, extensions, health, i18n, inputs, pickers, request, security
@@ -79,6 +80,7 @@ API_BLUEPRINTS = (
     disclosure_api.blp,
     auth_api.blp,
     auditor_api.blp,
+    reports_api.blp,
 )
 COMMANDS = (
     db_group,

@@ -139,6 +139,9 @@ def reportable_grants(session: Session, ctx: Actor) -> list[Grant]:
     require(ctx, Permission.read_reports)
     statement = select(Grant).order_by(Grant.ends_on.desc(), Grant.code)
     if not ctx.roles & {Role.supervisor, Role.org_admin}:
+        if ctx.user_id is None:
+            # An API token stands for a role, not a person: no grant is linked to it.
+            return []
         linked = select(GrantFunder.grant_id).where(GrantFunder.user_id == ctx.user_id)
         statement = statement.where(Grant.id.in_(linked))
     return list(session.scalars(statement))

@@ -58,6 +58,10 @@ ROUTES = {
     ("post", f"{P}/anonymous-contacts"),
     ("get", f"{P}/grants"),
     ("get", f"{P}/service-subtypes"),
+    ("get", f"{P}/reports/grants"),
+    ("get", f"{P}/reports/grants/{{grant_id}}"),
+    ("get", f"{P}/reports/organisation"),
+    ("get", f"{P}/reports/network"),
 }
 
 
