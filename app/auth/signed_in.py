@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -162,7 +163,14 @@ _SESSION_PRINCIPAL = text(
 
 def _from_actor_row(record: SessionRecord, row: Row[Any]) -> SignedIn:
     """A row of the columns ``haven_actor`` returns (also ``haven_session_principal``'s)."""
-    user = SignedInUser(
+    membership = None
+    if row.org_id is not None and row.roles:
+        membership = _membership(row, row.roles, row.organisations)
+    return SignedIn(record, _user(record, row), membership)
+
+
+def _user(record: SessionRecord, row: Any) -> SignedInUser:
+    return SignedInUser(
         record.user_id,
         row.email,
         row.display_name,
@@ -171,12 +179,11 @@ def _from_actor_row(record: SessionRecord, row: Row[Any]) -> SignedIn:
         row.is_platform_admin,
         row.totp_enrolled_at,
     )
-    membership = None
-    if row.org_id is not None and row.roles:
-        org = SessionOrganisation(row.org_id, row.org_name, row.org_locale, row.org_country)
-        roles = frozenset(Role(role) for role in row.roles)
-        membership = ActiveMembership(org.id, roles, org, row.organisations)
-    return SignedIn(record, user, membership)
+
+
+def _membership(row: Any, roles: Iterable[str], organisations: int) -> ActiveMembership:
+    org = SessionOrganisation(row.org_id, row.org_name, row.org_locale, row.org_country)
+    return ActiveMembership(org.id, frozenset(Role(r) for r in roles), org, organisations)
 
 
 def _in_core_statements(
@@ -203,25 +210,14 @@ def _in_core_statements(
 
 def _with_roles(session: Session, record: SessionRecord, row: Any) -> SignedIn:
     """The user and organisation of ``row``, with the roles held there (a third query)."""
-    user = SignedInUser(
-        record.user_id,
-        row.email,
-        row.display_name,
-        row.user_locale,
-        row.must_change_password,
-        row.is_platform_admin,
-        row.totp_enrolled_at,
-    )
     membership = None
     if row.org_id is not None:
         params = {"tenant_id": row.org_id, "user_id": record.user_id}
         grants = session.connection().execute(_ROLES, params).all()
         if grants:
-            org = SessionOrganisation(row.org_id, row.org_name, row.org_locale, row.org_country)
-            roles = frozenset(Role(role) for role, _count in grants)
-            membership = ActiveMembership(org.id, roles, org, grants[0][1])
+            membership = _membership(row, (role for role, _count in grants), grants[0][1])
     bind_actor(session, membership.tenant_id if membership else None, record.user_id)
-    return SignedIn(record, user, membership)
+    return SignedIn(record, _user(record, row), membership)
 
 
 def _aware(value: datetime) -> datetime:
