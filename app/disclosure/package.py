@@ -39,6 +39,9 @@ from sqlalchemy.orm import Session
 
 from app.assistance.models import AssistanceRecord
 from app.clients.service import reveal_field
+
+# The sealed client fields each group releases: the same list consent covers, in one place.
+from app.consent.sharing import GROUP_FIELDS
 from app.context import Actor
 from app.db.base import utcnow
 from app.disclosure.service import Releasable, mark_released, prepare_release
@@ -49,15 +52,6 @@ from app.tenants.models import Organisation
 from policies.vocabulary import FieldGroup
 
 FORMAT = "haven-disclosure-package/1"
-#: The sealed client fields each group releases, in this order.
-GROUP_FIELDS: dict[FieldGroup, tuple[str, ...]] = {
-    FieldGroup.identity: ("name", "aliases", "date_of_birth", "identity_document"),
-    FieldGroup.contact: ("phone", "contact_details"),
-    FieldGroup.location: ("address",),
-    FieldGroup.health: ("health_notes",),
-    FieldGroup.immigration: ("immigration_status",),
-    FieldGroup.narrative: ("narrative",),
-}
 #: Coarse facts in the clear (no reveal needed).
 CASE_FACTS = (
     "gender", "age_band", "nationality", "victim_status", "forms_of_exploitation",
