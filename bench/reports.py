@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -133,6 +135,12 @@ def generate(app: Any, clients: int, records: int, seed: int) -> tuple[uuid.UUID
     return org_id, grant_id
 
 
+def load() -> str:
+    """The 1- and 5-minute load averages: what else the machine was running."""
+    one, five, _ = os.getloadavg()
+    return f"{one:.2f}/{five:.2f}"
+
+
 def timed(work: Callable[[], object]) -> float:
     began = time.perf_counter()
     work()
@@ -192,7 +200,7 @@ def measure(
     print(
         f"{name:10} report {statistics.median(full) * 1000:8.1f} ms   "
         f"bare SQL {statistics.median(bare) * 1000:8.1f} ms   ratio {ratio:.2f}x   "
-        f"({len(captured)} statements)"
+        f"({len(captured)} statements)   load {load()}"
     )
 
 
@@ -219,6 +227,8 @@ def export_memory(app: Any, org_id: uuid.UUID, grant_id: uuid.UUID, year: dict[s
                     f"peak {peak / 2**20:6.1f} MiB"
                 )
         session.rollback()
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(f"    process peak RSS so far {peak_rss:6.1f} MiB (data generation included)")
 
 
 def main() -> None:
@@ -258,7 +268,7 @@ def main() -> None:
         connection.execute(text("ANALYZE"))
     print(
         f"{app_url.split(':')[0]}: {args.clients:,} clients, {args.records:,} records "
-        f"(generated in {time.perf_counter() - began:.0f} s)"
+        f"(generated in {time.perf_counter() - began:.0f} s), {date.today()}, load {load()}"
     )
     year = {"start": "2026-01-01", "end": "2026-12-31"}
     measure(
