@@ -15,10 +15,10 @@ two; the medians and their ratio are printed (target: at most 1.3x).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import random
-import resource
 import statistics
 import sys
 import tempfile
@@ -204,6 +204,21 @@ def measure(
     )
 
 
+def reset_peak_rss() -> None:
+    """Linux: restart the process's peak resident size (VmHWM) from its current size, so the
+    next reading is the export's peak, not the data generation's."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def rss(field: str) -> str:
+    """``VmRSS`` (now) or ``VmHWM`` (peak since the last reset) of this process, in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return f"{int(line.split()[1]) / 1024:.0f}"
+    return "n/a"
+
+
 def export_memory(app: Any, org_id: uuid.UUID, grant_id: uuid.UUID, year: dict[str, str]) -> None:
     """Peak Python memory while building (and signing) each export of the largest report."""
     import tracemalloc
@@ -218,17 +233,18 @@ def export_memory(app: Any, org_id: uuid.UUID, grant_id: uuid.UUID, year: dict[s
         funder = run_funder_report(session, admin, grant_id, year)
         for name, report in (("funder", funder), ("nrm+cross", run)):
             for fmt, build in BUILDERS.items():
+                reset_peak_rss()
+                before = rss("VmRSS")
                 tracemalloc.start()
                 size = len(sign(session, fmt, build(report)))
                 peak = tracemalloc.get_traced_memory()[1]
                 tracemalloc.stop()
                 print(
                     f"    export {name:9} {fmt:4} {size / 1024:8.1f} KiB, "
-                    f"peak {peak / 2**20:6.1f} MiB"
+                    f"peak {peak / 2**20:6.1f} MiB (Python); process RSS {before} -> peak "
+                    f"{rss('VmHWM')} MiB"
                 )
         session.rollback()
-    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(f"    process peak RSS so far {peak_rss:6.1f} MiB (data generation included)")
 
 
 def main() -> None:
