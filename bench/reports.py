@@ -15,7 +15,9 @@ two; the medians and their ratio are printed (target: at most 1.3x).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
 import random
 import statistics
 import sys
@@ -133,6 +135,12 @@ def generate(app: Any, clients: int, records: int, seed: int) -> tuple[uuid.UUID
     return org_id, grant_id
 
 
+def load() -> str:
+    """The 1- and 5-minute load averages: what else the machine was running."""
+    one, five, _ = os.getloadavg()
+    return f"{one:.2f}/{five:.2f}"
+
+
 def timed(work: Callable[[], object]) -> float:
     began = time.perf_counter()
     work()
@@ -192,8 +200,23 @@ def measure(
     print(
         f"{name:10} report {statistics.median(full) * 1000:8.1f} ms   "
         f"bare SQL {statistics.median(bare) * 1000:8.1f} ms   ratio {ratio:.2f}x   "
-        f"({len(captured)} statements)"
+        f"({len(captured)} statements)   load {load()}"
     )
+
+
+def reset_peak_rss() -> None:
+    """Linux: restart the process's peak resident size (VmHWM) from its current size, so the
+    next reading is the export's peak, not the data generation's."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def rss(field: str) -> str:
+    """``VmRSS`` (now) or ``VmHWM`` (peak since the last reset) of this process, in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return f"{int(line.split()[1]) / 1024:.0f}"
+    return "n/a"
 
 
 def export_memory(app: Any, org_id: uuid.UUID, grant_id: uuid.UUID, year: dict[str, str]) -> None:
@@ -210,13 +233,16 @@ def export_memory(app: Any, org_id: uuid.UUID, grant_id: uuid.UUID, year: dict[s
         funder = run_funder_report(session, admin, grant_id, year)
         for name, report in (("funder", funder), ("nrm+cross", run)):
             for fmt, build in BUILDERS.items():
+                reset_peak_rss()
+                before = rss("VmRSS")
                 tracemalloc.start()
                 size = len(sign(session, fmt, build(report)))
                 peak = tracemalloc.get_traced_memory()[1]
                 tracemalloc.stop()
                 print(
                     f"    export {name:9} {fmt:4} {size / 1024:8.1f} KiB, "
-                    f"peak {peak / 2**20:6.1f} MiB"
+                    f"peak {peak / 2**20:6.1f} MiB (Python); process RSS {before} -> peak "
+                    f"{rss('VmHWM')} MiB"
                 )
         session.rollback()
 
@@ -258,7 +284,7 @@ def main() -> None:
         connection.execute(text("ANALYZE"))
     print(
         f"{app_url.split(':')[0]}: {args.clients:,} clients, {args.records:,} records "
-        f"(generated in {time.perf_counter() - began:.0f} s)"
+        f"(generated in {time.perf_counter() - began:.0f} s), {date.today()}, load {load()}"
     )
     year = {"start": "2026-01-01", "end": "2026-12-31"}
     measure(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, and_, cast, func, select
@@ -59,17 +60,26 @@ def person_rows(session: Session, period: Period) -> list[PersonRow]:
         .where(assisted(period))
         .group_by(*columns)
     )
+    # Thousands of groups share a few dozen raw values per column: each distinct raw value
+    # is mapped to its category once per run (the same functions, so the same categories).
+    gender = cache(lambda raw: dims.value_or(raw, dims.GENDER, "not_stated"))
+    age_band = cache(lambda raw: dims.value_or(raw, dims.AGE_BAND, "unknown"))
+    region = cache(lambda raw: dims.value_or(raw, dims.REGION, dims.UNKNOWN))
+    exploitation = cache(lambda raw: dims.exploitation_of(json.loads(raw) if raw else None))
+    victim_status = cache(lambda raw: dims.value_or(raw, dims.VICTIM_STATUS, "potential"))
+    identified_by = cache(lambda raw: dims.value_or(raw, dims.IDENTIFIED_BY, dims.NOT_RECORDED))
     rows = []
-    for gender, age, region, forms, status, body, n, keys in session.execute(statement):
+    for g, age, origin, forms, status, body, n, keys in session.execute(statement):
+        band = age_band(age)
         values = {
-            "gender": dims.value_or(gender, dims.GENDER, "not_stated"),
-            "age_band": dims.value_or(age, dims.AGE_BAND, "unknown"),
-            "region": dims.value_or(region, dims.REGION, dims.UNKNOWN),
-            "exploitation": dims.exploitation_of(json.loads(forms) if forms else None),
-            "victim_status": dims.value_or(status, dims.VICTIM_STATUS, "potential"),
-            "identified_by": dims.value_or(body, dims.IDENTIFIED_BY, dims.NOT_RECORDED),
+            "gender": gender(g),
+            "age_band": band,
+            "region": region(origin),
+            "exploitation": exploitation(forms),
+            "victim_status": victim_status(status),
+            "identified_by": identified_by(body),
+            "age_group": _age_group(band),
         }
-        values["age_group"] = _age_group(values["age_band"])
         rows.append((values, int(n), int(keys or 0)))
     return rows
 
