@@ -19,7 +19,6 @@ from flask_babel import gettext as _
 from app.audit import verifier
 from app.audit.log import verifier_keys, vkey_text
 from app.auditor import service
-from app.auditor.chart import bar_chart
 from app.auditor.inputs import BundleQuery, LogQuery
 from app.auth.access import requires
 from app.auth.forms import ActionForm
@@ -30,6 +29,7 @@ from app.errors import NotFound
 from app.i18n import N_
 from app.tenants.models import Organisation
 from app.validation import typed_input
+from app.web.charts import bar_chart, counts
 from app.web.forms import Page, handle_form
 from app.web.request import actor, db, settings
 
@@ -102,16 +102,14 @@ def statistics() -> str:
     reveals = service.reveals_per_month(db(), actor())
     without_consent = service.disclosures_without_consent(db(), actor())
     chart = bar_chart(
-        reveals.months,
-        [reveals.total(m) for m in reveals.months],
+        "reveals-chart",
         _("Sealed values revealed per month, all members"),
-        chart_id="reveals-chart",
+        counts(reveals.months, [reveals.total(m) for m in reveals.months]),
     )
     disclosures_chart = bar_chart(
-        without_consent.months,
-        [without_consent.total(m) for m in without_consent.months],
+        "disclosures-chart",
         _("Disclosures without valid consent per month, all legal bases"),
-        chart_id="disclosures-chart",
+        counts(without_consent.months, [without_consent.total(m) for m in without_consent.months]),
     )
     return render_template(
         "auditor/statistics.html",

@@ -17,9 +17,9 @@ from app.auth.access import requires
 from app.auth.permissions import Permission
 from app.errors import NotFound
 from app.reports import exports, service
-from app.reports.charts import bar_chart
 from app.reports.rendering import charts, footer_lines, grids, report_title
 from app.reports.service import ReportRun
+from app.web.charts import bar_chart
 from app.web.request import actor, db, parse_uuid
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -126,7 +126,7 @@ def _known(fmt: str) -> None:
 def _page(run: ReportRun, export_url: str) -> str:
     grid_list = grids(run)
     drawn = [
-        (c, bar_chart(f"chart-{c.key}", c.title, c.description, c.bars))
+        (c, bar_chart(f"chart-{c.key}", c.title, c.bars, c.description))
         for c in charts(run, grid_list)
     ]
     return render_template(
