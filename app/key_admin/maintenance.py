@@ -292,8 +292,9 @@ class TenantKeyState:
     retired: bool
     #: Client keys wrapped by this version (destroyed ones excluded).
     client_keys: int
-    #: Sealed values of those clients (identity fields and any record carrying client_id).
-    sealed_values: int
+    #: Sealed values of those clients (identity fields and any record carrying client_id);
+    #: None where they were not counted (the admin's home page: see organisation_key_state).
+    sealed_values: int | None
 
 
 @dataclass(frozen=True)
@@ -335,29 +336,31 @@ def key_status(session: Session) -> KeyStatus:
 
 
 def organisation_key_state(session: Session, tenant_id: uuid.UUID) -> TenantState:
-    """One organisation's key versions and counts (its admin's home page), read inside the
-    request's own tenant: no key is unwrapped and no other organisation is counted."""
+    """One organisation's key versions and client keys per version (its admin's home page),
+    read inside the request's own tenant: no key is unwrapped and no other organisation is
+    counted. Sealed values are not counted here: that scans every sealed table, which an
+    operator's ``haven keys status`` may do but a page shown on every visit should not."""
     org = session.get(Organisation, tenant_id)
     if org is None:
         raise NotFound()
-    return _tenant_state(session, org)
+    return _tenant_state(session, org, count_values=False)
 
 
-def _tenant_state(session: Session, org: Organisation) -> TenantState:
+def _tenant_state(session: Session, org: Organisation, *, count_values: bool = True) -> TenantState:
     counted = session.execute(
         select(ClientKey.tenant_key_id, func.count())
         .where(ClientKey.wrapped.is_not(None))
         .group_by(ClientKey.tenant_key_id)
     )
     client_keys = {key_id: count for key_id, count in counted}
-    values = _sealed_values_by_version(session)
+    values = _sealed_values_by_version(session) if count_values else None
     keys = [
         TenantKeyState(
             row.key_id,
             wrapped_by(row.wrapped),
             row.retired_at is not None,
             client_keys.get(row.key_id, 0),
-            values.get(row.key_id, 0),
+            None if values is None else values.get(row.key_id, 0),
         )
         for row in session.scalars(select(TenantKey).order_by(TenantKey.version))
     ]
